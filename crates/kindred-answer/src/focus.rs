@@ -1,0 +1,233 @@
+//! Focus recognition: which catalog conditions a question is about.
+//!
+//! Names and synonyms are matched as runs of folded, stemmed words (so case, plurals and possessives
+//! do not matter). Question words that are not in the names' vocabulary are corrected to a vocabulary
+//! word within two edits when the two share a one-deletion variant (the SymSpell idea), which catches
+//! "diahrrea", "Wieddeman" and most typing slips without scanning the vocabulary.
+
+use std::collections::HashMap;
+
+/// A recognised focus.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FocusMatch {
+    /// Condition id (the catalog's).
+    pub condition: u32,
+    /// The catalog name that matched.
+    pub name: String,
+    /// The words of the question that matched.
+    pub matched: String,
+    /// Number of question words covered.
+    pub n_words: usize,
+    /// Whether spelling correction was needed.
+    pub corrected: bool,
+    /// Position of the first matched word.
+    pub start: usize,
+}
+
+/// Recognises catalog names in questions.
+#[derive(Debug, Default)]
+pub struct FocusRecognizer {
+    /// Name key (stemmed words joined by spaces) → (condition, display name).
+    by_key: HashMap<String, Vec<(u32, String)>>,
+    /// Longest name, in words.
+    max_words: usize,
+    /// Vocabulary of name words (folded, unstemmed), with one-deletion variants → words.
+    vocabulary: HashMap<String, u32>,
+    deletions: HashMap<String, Vec<String>>,
+    /// How many names each stemmed word appears in (to skip names made only of common words).
+    word_name_count: HashMap<String, u32>,
+}
+
+fn deletion_variants(word: &str) -> Vec<String> {
+    let chars: Vec<char> = word.chars().collect();
+    (0..chars.len())
+        .map(|skip| {
+            chars
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| *i != skip)
+                .map(|(_, c)| *c)
+                .collect()
+        })
+        .collect()
+}
+
+/// Words short enough that correcting them would guess.
+const MIN_CORRECTABLE_LEN: usize = 5;
+
+impl FocusRecognizer {
+    /// Builds the recogniser from `(name, condition)` pairs.
+    pub fn new<'a>(names: impl IntoIterator<Item = (&'a str, u32)>) -> FocusRecognizer {
+        let mut recognizer = FocusRecognizer::default();
+        for (name, condition) in names {
+            let words = kindred_text::words(name);
+            if words.is_empty() || words.iter().all(|w| kindred_text::is_stopword(w)) {
+                continue;
+            }
+            let key = words
+                .iter()
+                .map(|w| kindred_text::stem(w))
+                .collect::<Vec<_>>()
+                .join(" ");
+            recognizer.max_words = recognizer.max_words.max(words.len());
+            let entry = recognizer.by_key.entry(key.clone()).or_default();
+            if !entry.iter().any(|(c, _)| *c == condition) {
+                entry.push((condition, name.to_owned()));
+            }
+            for word in &words {
+                *recognizer.vocabulary.entry(word.clone()).or_default() += 1;
+            }
+            for stemmed in key.split(' ') {
+                *recognizer.word_name_count.entry(stemmed.to_owned()).or_default() += 1;
+            }
+        }
+        let mut deletions: HashMap<String, Vec<String>> = HashMap::new();
+        for word in recognizer.vocabulary.keys() {
+            if word.chars().count() >= MIN_CORRECTABLE_LEN && word.chars().all(char::is_alphabetic) {
+                for variant in deletion_variants(word) {
+                    deletions.entry(variant).or_default().push(word.clone());
+                }
+            }
+        }
+        recognizer.deletions = deletions;
+        recognizer
+    }
+
+    /// Corrects a folded word to a name-vocabulary word, if it is not one already and a unique close
+    /// one exists. `known` says whether the word is ordinary (found in passages), which we leave alone.
+    fn correct(&self, word: &str, known: &dyn Fn(&str) -> bool) -> Option<String> {
+        if self.vocabulary.contains_key(word)
+            || word.chars().count() < MIN_CORRECTABLE_LEN
+            || !word.chars().all(char::is_alphabetic)
+            || known(word)
+        {
+            return None;
+        }
+        let mut candidates: Vec<&String> = Vec::new();
+        let mut probes = deletion_variants(word);
+        probes.push(word.to_owned());
+        for probe in &probes {
+            if let Some(words) = self.deletions.get(probe) {
+                candidates.extend(words.iter());
+            }
+            if let Some((found, _)) = self.vocabulary.get_key_value(probe.as_str()) {
+                candidates.push(found);
+            }
+        }
+        candidates.sort();
+        candidates.dedup();
+        candidates.retain(|c| kindred_text::within_edit_distance(word, c, 2));
+        // Prefer the candidate most names use, then the closest.
+        candidates
+            .into_iter()
+            .max_by_key(|c| {
+                (
+                    std::cmp::Reverse(strsim_distance(word, c)),
+                    self.vocabulary.get(c.as_str()).copied().unwrap_or(0),
+                    std::cmp::Reverse((*c).clone()),
+                )
+            })
+            .cloned()
+    }
+
+    /// Finds the conditions named in a question, longest matches first, non-overlapping.
+    /// `known` tells whether a word occurs in the library's text (such words are never "corrected").
+    pub fn recognize(&self, question: &str, known: &dyn Fn(&str) -> bool) -> Vec<FocusMatch> {
+        let words = kindred_text::words(question);
+        let mut corrected_flags = Vec::with_capacity(words.len());
+        let stems: Vec<String> = words
+            .iter()
+            .map(|w| match self.correct(w, known) {
+                Some(fixed) => {
+                    corrected_flags.push(true);
+                    kindred_text::stem(&fixed)
+                }
+                None => {
+                    corrected_flags.push(false);
+                    kindred_text::stem(w)
+                }
+            })
+            .collect();
+        let mut found: Vec<FocusMatch> = Vec::new();
+        let mut covered = vec![false; words.len()];
+        for n in (1..=self.max_words.min(words.len())).rev() {
+            for start in 0..=words.len() - n {
+                if covered[start..start + n].iter().any(|c| *c) {
+                    continue;
+                }
+                let run = &stems[start..start + n];
+                if run.iter().all(|w| kindred_text::is_stopword(w)) {
+                    continue;
+                }
+                // A one-word name must be specific: not a word that fifty names share ("disease").
+                if n == 1 && self.word_name_count.get(&run[0]).copied().unwrap_or(0) > 50 {
+                    continue;
+                }
+                let key = run.join(" ");
+                if let Some(entries) = self.by_key.get(&key) {
+                    for (condition, name) in entries {
+                        found.push(FocusMatch {
+                            condition: *condition,
+                            name: name.clone(),
+                            matched: words[start..start + n].join(" "),
+                            n_words: n,
+                            corrected: corrected_flags[start..start + n].iter().any(|c| *c),
+                            start,
+                        });
+                    }
+                    covered[start..start + n].iter_mut().for_each(|c| *c = true);
+                }
+            }
+        }
+        found.sort_by(|a, b| {
+            b.n_words
+                .cmp(&a.n_words)
+                .then(a.start.cmp(&b.start))
+                .then(a.condition.cmp(&b.condition))
+        });
+        found
+    }
+}
+
+fn strsim_distance(a: &str, b: &str) -> usize {
+    (0..=2)
+        .find(|&d| kindred_text::within_edit_distance(a, b, d))
+        .unwrap_or(3)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn recognizer() -> FocusRecognizer {
+        FocusRecognizer::new([
+            ("Dystonia", 0),
+            ("Dystonias", 0),
+            ("early-onset primary dystonia", 1),
+            ("Beckwith-Wiedemann syndrome", 2),
+            ("Diarrhea", 3),
+            ("Parkinson's disease", 4),
+        ])
+    }
+
+    #[test]
+    fn plurals_possessives_and_case() {
+        let r = recognizer();
+        let got = r.recognize("What gene causes EARLY ONSET primary dystonia?", &|_| false);
+        assert_eq!(got[0].condition, 1);
+        assert_eq!(
+            r.recognize("is parkinsons disease inherited", &|_| false)[0].condition,
+            4
+        );
+        assert_eq!(r.recognize("my dystonias", &|_| false)[0].condition, 0);
+    }
+
+    #[test]
+    fn misspellings() {
+        let r = recognizer();
+        let got = r.recognize("Beckwith-Wieddeman Syndrome info", &|_| false);
+        assert_eq!(got[0].condition, 2);
+        assert!(got[0].corrected);
+        assert_eq!(r.recognize("chronic diahrrea", &|_| false)[0].condition, 3);
+    }
+}

@@ -1,0 +1,20 @@
+//! The façade both front ends (the CLI, and later the web server) call: ingest, ask, stats and eval,
+//! composed from the capability crates. Plain data in, plain data out.
+//!
+//! Invariant: this is the only crate that knows both the library and the index; it is where a
+//! question meets the passages.
+
+mod answer;
+mod bundle;
+mod error;
+mod eval;
+mod ingest;
+
+pub use answer::{AnalysisJson, AnswerJson, CitationJson, Kindred, PassageJson};
+pub use bundle::default_sources;
+pub use error::Error;
+pub use eval::{EvalReport, Metrics, read_liveqa_questions, read_qrels};
+pub use ingest::{IngestReport, Progress, ingest};
+
+/// The condition Kindred is deepest on; questions that name no condition are read in its context.
+pub const FLAGSHIP: &str = "dystonia";

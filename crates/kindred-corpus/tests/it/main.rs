@@ -1,0 +1,4 @@
+//! Integration tests of `kindred-corpus`, one binary for the whole crate.
+#![allow(clippy::unwrap_used)]
+
+mod web;

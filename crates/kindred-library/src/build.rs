@@ -1,0 +1,341 @@
+//! Building a library from the data of its sources.
+
+use std::collections::{HashMap, HashSet};
+
+use kindred_corpus::{Collection, CopyGroup, Document, DocumentId, JudgedAnswer, SectionKind};
+use serde::{Deserialize, Serialize};
+
+use crate::{Catalog, ConditionId, Error};
+
+/// What kind of input a source was.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SourceKind {
+    /// MedQuAD XML (archive, directory or file).
+    Medquad,
+    /// Web pages (text or HTML).
+    Web,
+    /// A judged-answers CSV that fills MedQuAD answers (evaluation only).
+    JudgedAnswers,
+}
+
+/// A source as the library remembers it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SourceRecord {
+    /// Stable id: the file name of the input (`medquad.tar.gz`, `seeds`), so re-ingesting the same
+    /// input replaces it.
+    pub id: String,
+    /// Kind of input.
+    pub kind: SourceKind,
+    /// When it was last ingested (RFC 3339, UTC).
+    pub ingested_at: String,
+    /// Documents (or judged answers) it holds.
+    pub n_items: usize,
+}
+
+/// A source and everything read from it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SourceData {
+    /// Its record.
+    pub record: SourceRecord,
+    /// Documents read from it.
+    pub documents: Vec<Document>,
+    /// Judged answers read from it.
+    pub judged: Vec<JudgedAnswer>,
+}
+
+/// A passage id: the MedQuAD answer id (`NINDS_0000112_Sec2`) or `<document>-p<n>` for pages.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct PassageId(pub String);
+
+/// The unit the index retrieves and answers cite.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Passage {
+    /// Stable id.
+    pub id: PassageId,
+    /// Text, cleaned.
+    pub text: String,
+    /// Section kind.
+    pub section: SectionKind,
+    /// The heading or MedQuAD question it answers.
+    pub heading: Option<String>,
+    /// MedQuAD `qtype`, when it has one.
+    pub qtype: Option<String>,
+    /// Document it comes from.
+    pub document: DocumentId,
+    /// Index of that document in [`Library::documents`].
+    pub document_idx: u32,
+    /// Source (input) id.
+    pub source: String,
+    /// Condition of the document.
+    pub condition: Option<ConditionId>,
+    /// The passage this one copies, when it is a copy (it then never counts as agreement).
+    pub copy_of: Option<PassageId>,
+}
+
+/// Documents of the library without their text-heavy sections, for citations.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DocumentInfo {
+    /// Id.
+    pub id: DocumentId,
+    /// Collection.
+    pub collection: Collection,
+    /// Publisher.
+    pub publisher: String,
+    /// Title.
+    pub title: String,
+    /// URL.
+    pub url: Option<String>,
+    /// Licence.
+    pub licence: String,
+    /// Source (input) id.
+    pub source: String,
+}
+
+/// Counts for `kindred stats`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LibraryStats {
+    /// Sources with their records.
+    pub sources: Vec<SourceRecord>,
+    /// Documents.
+    pub n_documents: usize,
+    /// Documents that give passages.
+    pub n_documents_with_text: usize,
+    /// Passages.
+    pub n_passages: usize,
+    /// Passages that copy another passage.
+    pub n_copied_passages: usize,
+    /// Conditions in the catalog.
+    pub n_conditions: usize,
+    /// Copy groups, as document ids (canonical first).
+    pub copies: Vec<Vec<String>>,
+}
+
+/// A built library: what `ask` and the web pages read.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Library {
+    /// Sources, without their documents.
+    pub sources: Vec<SourceRecord>,
+    /// Document provenance, by index.
+    pub documents: Vec<DocumentInfo>,
+    /// The catalog.
+    pub catalog: Catalog,
+    /// Passages.
+    pub passages: Vec<Passage>,
+    /// Copy groups of documents, as document ids.
+    pub copies: Vec<Vec<DocumentId>>,
+}
+
+impl Library {
+    /// Builds the library from its sources: fills judged answers, merges the catalog, cuts passages
+    /// and finds copies. Fails (without side effects) when a judged answer names an unknown pair.
+    pub fn build(sources: &[SourceData]) -> Result<Library, Error> {
+        let mut documents: Vec<(Document, &str)> = Vec::new();
+        for source in sources {
+            for doc in &source.documents {
+                documents.push((doc.clone(), source.record.id.as_str()));
+            }
+        }
+        // Fill answers from judged CSVs.
+        let mut section_by_answer: HashMap<String, (usize, usize)> = HashMap::new();
+        for (doc_idx, (doc, _)) in documents.iter().enumerate() {
+            for (section_idx, section) in doc.sections.iter().enumerate() {
+                if let Some(answer_id) = &section.answer_id {
+                    section_by_answer.insert(answer_id.clone(), (doc_idx, section_idx));
+                }
+            }
+        }
+        for source in sources
+            .iter()
+            .filter(|s| s.record.kind == SourceKind::JudgedAnswers)
+        {
+            let unknown: Vec<&JudgedAnswer> = source
+                .judged
+                .iter()
+                .filter(|a| !section_by_answer.contains_key(&a.answer_id))
+                .collect();
+            if let Some(first) = unknown.first() {
+                return Err(Error::UnknownAnswerIds {
+                    origin: source.record.id.clone(),
+                    n_unknown: unknown.len(),
+                    first: first.answer_id.clone(),
+                });
+            }
+            for answer in &source.judged {
+                if let Some(&(doc_idx, section_idx)) = section_by_answer.get(&answer.answer_id) {
+                    let section = &mut documents[doc_idx].0.sections[section_idx];
+                    if !section.has_text() && !answer.text.is_empty() {
+                        section.blocks = vec![kindred_corpus::Block::Paragraph {
+                            text: answer.text.clone(),
+                        }];
+                    }
+                }
+            }
+        }
+        let plain: Vec<Document> = documents.iter().map(|(d, _)| d.clone()).collect();
+        let catalog = Catalog::build(&plain);
+        let copy_groups = kindred_corpus::find_copies(&plain);
+        let canonical_of = canonical_documents(&copy_groups);
+
+        let mut passages = Vec::new();
+        let mut first_by_text: HashMap<u64, PassageId> = HashMap::new();
+        for (doc_idx, (doc, source_id)) in documents.iter().enumerate() {
+            let condition = catalog.by_document.get(&doc.id).copied();
+            let mut block_no = 0;
+            for section in &doc.sections {
+                for block in &section.blocks {
+                    let Some(text) = block.passage_text() else {
+                        continue;
+                    };
+                    if text.trim().is_empty() {
+                        continue;
+                    }
+                    let id = match &section.answer_id {
+                        Some(answer_id) => PassageId(answer_id.clone()),
+                        None => {
+                            block_no += 1;
+                            PassageId(format!("{}-p{block_no}", doc.id))
+                        }
+                    };
+                    let hash = xxhash_text(&text);
+                    let copy_of = match first_by_text.get(&hash) {
+                        Some(first) => Some(first.clone()),
+                        None => {
+                            first_by_text.insert(hash, id.clone());
+                            None
+                        }
+                    };
+                    passages.push(Passage {
+                        id,
+                        text,
+                        section: section.kind,
+                        heading: section.heading.clone().or_else(|| section.question.clone()),
+                        qtype: section.qtype.clone(),
+                        document: doc.id.clone(),
+                        document_idx: doc_idx as u32,
+                        source: (*source_id).to_owned(),
+                        condition,
+                        copy_of,
+                    });
+                }
+            }
+        }
+        mark_copied_passages(&mut passages, &canonical_of);
+
+        let mut seen_ids = HashSet::new();
+        passages.retain(|p| seen_ids.insert(p.id.clone()));
+        let copies = copy_groups
+            .iter()
+            .map(|g| g.members.iter().map(|&i| documents[i].0.id.clone()).collect())
+            .collect();
+        let documents = documents
+            .iter()
+            .map(|(d, source)| DocumentInfo {
+                id: d.id.clone(),
+                collection: d.collection,
+                publisher: d.publisher.clone(),
+                title: d.title.clone(),
+                url: d.url.clone(),
+                licence: d.licence.clone(),
+                source: (*source).to_owned(),
+            })
+            .collect();
+        Ok(Library {
+            sources: sources.iter().map(|s| s.record.clone()).collect(),
+            documents,
+            catalog,
+            passages,
+            copies,
+        })
+    }
+
+    /// Counts for `kindred stats`.
+    pub fn stats(&self) -> LibraryStats {
+        let with_text: HashSet<u32> = self.passages.iter().map(|p| p.document_idx).collect();
+        LibraryStats {
+            sources: self.sources.clone(),
+            n_documents: self.documents.len(),
+            n_documents_with_text: with_text.len(),
+            n_passages: self.passages.len(),
+            n_copied_passages: self.passages.iter().filter(|p| p.copy_of.is_some()).count(),
+            n_conditions: self.catalog.conditions.len(),
+            copies: self
+                .copies
+                .iter()
+                .map(|g| g.iter().map(|d| d.0.clone()).collect())
+                .collect(),
+        }
+    }
+
+    /// Provenance of a passage's document.
+    pub fn document_of(&self, passage: &Passage) -> Option<&DocumentInfo> {
+        self.documents.get(passage.document_idx as usize)
+    }
+}
+
+fn xxhash_text(text: &str) -> u64 {
+    xxhash_rust::xxh3::xxh3_64(kindred_text::fold_for_match(text).as_bytes())
+}
+
+/// Maps each non-canonical member of a copy group to its group's canonical document index.
+fn canonical_documents(groups: &[CopyGroup]) -> HashMap<usize, usize> {
+    let mut out = HashMap::new();
+    for group in groups {
+        if let Some((&canonical, rest)) = group.members.split_first() {
+            for &member in rest {
+                out.insert(member, canonical);
+            }
+        }
+    }
+    out
+}
+
+/// Within copy groups, a passage of a copy that the canonical document also says (by shingle
+/// containment) is marked as a copy of that passage.
+fn mark_copied_passages(passages: &mut [Passage], canonical_of: &HashMap<usize, usize>) {
+    if canonical_of.is_empty() {
+        return;
+    }
+    let mut by_document: HashMap<u32, Vec<usize>> = HashMap::new();
+    for (passage_idx, passage) in passages.iter().enumerate() {
+        by_document
+            .entry(passage.document_idx)
+            .or_default()
+            .push(passage_idx);
+    }
+    let mut marks = Vec::new();
+    for (&copy_doc, &canonical_doc) in canonical_of {
+        let Some(copy_passages) = by_document.get(&(copy_doc as u32)) else {
+            continue;
+        };
+        let Some(canonical_passages) = by_document.get(&(canonical_doc as u32)) else {
+            continue;
+        };
+        for &copy_idx in copy_passages {
+            if passages[copy_idx].copy_of.is_some() {
+                continue;
+            }
+            let print = kindred_text::shingle_fingerprint(&passages[copy_idx].text, 3);
+            let best = canonical_passages
+                .iter()
+                .map(|&c| {
+                    (
+                        c,
+                        kindred_text::containment(
+                            &print,
+                            &kindred_text::shingle_fingerprint(&passages[c].text, 3),
+                        ),
+                    )
+                })
+                .max_by(|a, b| a.1.total_cmp(&b.1));
+            if let Some((canonical_idx, score)) = best
+                && score >= kindred_corpus::COPY_THRESHOLD
+            {
+                marks.push((copy_idx, passages[canonical_idx].id.clone()));
+            }
+        }
+    }
+    for (copy_idx, canonical) in marks {
+        passages[copy_idx].copy_of = Some(canonical);
+    }
+}

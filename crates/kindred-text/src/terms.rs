@@ -1,0 +1,226 @@
+//! Terms: the unit both the index and the answer engine count.
+//!
+//! A term is a lowercased, accent-folded word, stemmed with the Porter2 English stemmer, with
+//! stopwords removed. Numbers are kept ("3", "dyt1", "tor1a") because genes and doses are numbers.
+
+use std::sync::OnceLock;
+
+use rust_stemmers::{Algorithm, Stemmer};
+
+use crate::normalize::fold_for_match;
+
+/// English function words that carry no retrieval signal. Question words are stopwords too: the
+/// answer engine reads them separately when it classifies the question.
+pub const STOPWORDS: &[&str] = &[
+    "a",
+    "about",
+    "above",
+    "after",
+    "again",
+    "all",
+    "also",
+    "am",
+    "an",
+    "and",
+    "any",
+    "are",
+    "as",
+    "at",
+    "be",
+    "because",
+    "been",
+    "before",
+    "being",
+    "both",
+    "but",
+    "by",
+    "can",
+    "could",
+    "did",
+    "do",
+    "does",
+    "doing",
+    "during",
+    "each",
+    "few",
+    "for",
+    "from",
+    "further",
+    "had",
+    "has",
+    "have",
+    "having",
+    "he",
+    "her",
+    "here",
+    "hers",
+    "him",
+    "his",
+    "how",
+    "i",
+    "if",
+    "in",
+    "into",
+    "is",
+    "it",
+    "its",
+    "itself",
+    "just",
+    "me",
+    "might",
+    "more",
+    "most",
+    "my",
+    "myself",
+    "no",
+    "nor",
+    "not",
+    "now",
+    "of",
+    "off",
+    "on",
+    "once",
+    "only",
+    "or",
+    "other",
+    "our",
+    "ours",
+    "out",
+    "over",
+    "own",
+    "please",
+    "same",
+    "she",
+    "should",
+    "so",
+    "some",
+    "such",
+    "than",
+    "thank",
+    "thanks",
+    "that",
+    "the",
+    "their",
+    "them",
+    "then",
+    "there",
+    "these",
+    "they",
+    "this",
+    "those",
+    "through",
+    "to",
+    "too",
+    "under",
+    "until",
+    "up",
+    "very",
+    "was",
+    "we",
+    "were",
+    "what",
+    "when",
+    "where",
+    "which",
+    "while",
+    "who",
+    "whom",
+    "why",
+    "will",
+    "with",
+    "would",
+    "you",
+    "your",
+    "yours",
+    "hi",
+    "hello",
+    "dear",
+    "are",
+    "s",
+    "t",
+    "don",
+    "im",
+    "ive",
+    "id",
+    "may",
+    "get",
+    "know",
+    "tell",
+    "want",
+    "like",
+    "need",
+    "question",
+    "questions",
+    "anyone",
+    "someone",
+    "something",
+    "thing",
+    "things",
+];
+
+fn stemmer() -> &'static Stemmer {
+    static STEMMER: OnceLock<Stemmer> = OnceLock::new();
+    STEMMER.get_or_init(|| Stemmer::create(Algorithm::English))
+}
+
+fn stopword_set() -> &'static std::collections::HashSet<&'static str> {
+    static SET: OnceLock<std::collections::HashSet<&'static str>> = OnceLock::new();
+    SET.get_or_init(|| STOPWORDS.iter().copied().collect())
+}
+
+/// Whether a folded word is a stopword.
+pub fn is_stopword(word: &str) -> bool {
+    stopword_set().contains(word)
+}
+
+/// Stems one folded word.
+pub fn stem(word: &str) -> String {
+    stemmer().stem(word).into_owned()
+}
+
+/// The folded words of a text, in order, stopwords included.
+pub fn words(text: &str) -> Vec<String> {
+    fold_for_match(text)
+        .split(' ')
+        .filter(|w| !w.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// The stemmed content terms of a text, in order.
+pub fn terms(text: &str) -> Vec<String> {
+    fold_for_match(text)
+        .split(' ')
+        .filter(|w| !w.is_empty() && !is_stopword(w))
+        .map(stem)
+        .collect()
+}
+
+/// Whether two folded words are within `max` Damerau-Levenshtein edits, with a cheap length check
+/// first so the common case costs nothing.
+pub fn within_edit_distance(a: &str, b: &str, max: usize) -> bool {
+    if a.len().abs_diff(b.len()) > max {
+        return false;
+    }
+    strsim::damerau_levenshtein(a, b) <= max
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stems_and_drops_stopwords() {
+        assert_eq!(
+            terms("What are the treatments for Dystonias?"),
+            vec!["treatment", "dystonia"]
+        );
+        assert_eq!(terms("TOR1A gene"), vec!["tor1a", "gene"]);
+    }
+
+    #[test]
+    fn edit_distance() {
+        assert!(within_edit_distance("diahrrea", "diarrhea", 2));
+        assert!(!within_edit_distance("dystonia", "dyslexia", 2));
+    }
+}
