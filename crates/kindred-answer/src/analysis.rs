@@ -44,6 +44,11 @@ const TYPE_CUES: &[(SectionKind, &[&str])] = &[
     (
         SectionKind::Symptoms,
         &[
+            "worse",
+            "worsen",
+            "worsens",
+            "flare",
+            "flares",
             "symptom",
             "symptoms",
             "signs",
@@ -52,6 +57,26 @@ const TYPE_CUES: &[(SectionKind, &[&str])] = &[
             "look like",
             "feels like",
             "warning signs",
+        ],
+    ),
+    (
+        SectionKind::Genetics,
+        &[
+            "gene",
+            "genes",
+            "genetic",
+            "genetics",
+            "inherit",
+            "inherited",
+            "inheritance",
+            "hereditary",
+            "mutation",
+            "mutations",
+            "dna",
+            "passed down",
+            "run in families",
+            "runs in families",
+            "chromosome",
         ],
     ),
     (
@@ -90,26 +115,6 @@ const TYPE_CUES: &[(SectionKind, &[&str])] = &[
             "screening",
             "biopsy",
             "confirm",
-        ],
-    ),
-    (
-        SectionKind::Genetics,
-        &[
-            "gene",
-            "genes",
-            "genetic",
-            "genetics",
-            "inherit",
-            "inherited",
-            "inheritance",
-            "hereditary",
-            "mutation",
-            "mutations",
-            "dna",
-            "passed down",
-            "run in families",
-            "runs in families",
-            "chromosome",
         ],
     ),
     (
@@ -164,6 +169,10 @@ const TYPE_CUES: &[(SectionKind, &[&str])] = &[
             "catch it",
             "spread",
             "at risk",
+            "more likely",
+            "likely to get",
+            "chance of getting",
+            "more common in",
         ],
     ),
     (SectionKind::Complications, &["complication", "complications"]),
@@ -287,10 +296,68 @@ const LAY_TERMS: &[(&str, &str)] = &[
     ("shaky", "tremor"),
     ("how often", "every repeated"),
     ("how long", "months years weeks"),
-    ("cure", "cure"),
+    ("worse", "worsen"),
+    ("better", "improve relief"),
     ("gene", "gene mutations"),
     ("common", "common frequency"),
 ];
+
+/// The shape of answer a question expects, recognisable in text without understanding it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AnswerShape {
+    /// "How often": an interval such as "every 3 to 4 months" or "twice a day".
+    Interval,
+    /// "How long": a duration such as "for 6 weeks" or "several months".
+    Duration,
+}
+
+const NUMBER_WORDS: &[&str] = &[
+    "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "twelve", "few", "several",
+];
+const TIME_UNITS: &[&str] = &[
+    "minute", "minutes", "hour", "hours", "day", "days", "week", "weeks", "month", "months", "year", "years",
+];
+
+impl AnswerShape {
+    /// Whether text contains an expression of this shape.
+    pub fn found_in(self, text: &str) -> bool {
+        let words = kindred_text::words(text);
+        let is_number = |w: &str| w.chars().all(|c| c.is_ascii_digit()) || NUMBER_WORDS.contains(&w);
+        words.windows(2).enumerate().any(|(i, pair)| {
+            let unit_within = |from: usize| {
+                words
+                    .iter()
+                    .skip(from)
+                    .take(4)
+                    .any(|w| TIME_UNITS.contains(&w.as_str()))
+            };
+            match self {
+                AnswerShape::Interval => {
+                    (pair[0] == "every" && (is_number(&pair[1]) || TIME_UNITS.contains(&pair[1].as_str())))
+                        || (matches!(pair[0].as_str(), "once" | "twice" | "times")
+                            && matches!(pair[1].as_str(), "a" | "per" | "every" | "each"))
+                }
+                AnswerShape::Duration => {
+                    (matches!(pair[0].as_str(), "for" | "within" | "after" | "about" | "up")
+                        && is_number(&pair[1])
+                        && unit_within(i + 1))
+                        || (is_number(&pair[0]) && TIME_UNITS.contains(&pair[1].as_str()))
+                }
+            }
+        })
+    }
+
+    fn of(question: &str) -> Option<AnswerShape> {
+        let folded = format!(" {} ", kindred_text::fold_for_match(question));
+        if folded.contains(" how often ") || folded.contains(" how frequently ") {
+            Some(AnswerShape::Interval)
+        } else if folded.contains(" how long ") {
+            Some(AnswerShape::Duration)
+        } else {
+            None
+        }
+    }
+}
 
 /// The analysed question.
 #[derive(Debug, Clone, PartialEq)]
@@ -307,6 +374,32 @@ pub struct Analysis {
     pub content_terms: Vec<String>,
     /// Safety classification.
     pub safety: Safety,
+    /// The shape of answer expected, if the question asks for one.
+    pub shape: Option<AnswerShape>,
+}
+
+/// The question's terms that are not words of a recognised focus.
+fn content_terms(terms: &[String], focus: &[FocusMatch]) -> Vec<String> {
+    let focus_stems: Vec<String> = focus
+        .iter()
+        .flat_map(|f| {
+            kindred_text::terms(&f.name)
+                .into_iter()
+                .chain(kindred_text::terms(&f.matched))
+        })
+        .collect();
+    terms
+        .iter()
+        .filter(|t| !focus_stems.contains(t))
+        .cloned()
+        .collect()
+}
+
+impl Analysis {
+    /// Recomputes the content terms after the caller dropped foci it does not accept.
+    pub fn content_terms_without_focus(&self) -> Vec<String> {
+        content_terms(&kindred_text::terms(&self.question), &self.focus)
+    }
 }
 
 /// Analyses questions against one catalog.
@@ -335,8 +428,8 @@ pub fn question_types(question: &str) -> Vec<SectionKind> {
 }
 
 impl QuestionAnalyzer {
-    /// Builds an analyser over catalog names `(name, condition id)`.
-    pub fn new<'a>(names: impl IntoIterator<Item = (&'a str, u32)>) -> QuestionAnalyzer {
+    /// Builds an analyser over catalog names `(name, condition id, is_preferred_name)`.
+    pub fn new<'a>(names: impl IntoIterator<Item = (&'a str, u32, bool)>) -> QuestionAnalyzer {
         QuestionAnalyzer {
             focus: FocusRecognizer::new(names),
         }
@@ -348,16 +441,7 @@ impl QuestionAnalyzer {
         let types = question_types(question);
         let folded = format!(" {} ", kindred_text::fold_for_match(question));
         let mut terms = kindred_text::terms(question);
-        let focus_stems: Vec<String> = focus
-            .iter()
-            .flat_map(|f| kindred_text::terms(&f.name))
-            .chain(focus.iter().flat_map(|f| kindred_text::terms(&f.matched)))
-            .collect();
-        let content_terms: Vec<String> = terms
-            .iter()
-            .filter(|t| !focus_stems.contains(t))
-            .cloned()
-            .collect();
+        let content_terms = content_terms(&terms, &focus);
         // Corrected focus names join the search terms so BM25 sees the right spelling.
         for found in focus.iter().filter(|f| f.corrected) {
             terms.extend(kindred_text::terms(&found.name));
@@ -374,6 +458,7 @@ impl QuestionAnalyzer {
             terms,
             content_terms,
             safety: safety_of(question),
+            shape: AnswerShape::of(question),
         }
     }
 }
@@ -390,7 +475,7 @@ mod tests {
         );
         assert_eq!(
             question_types("what gene causes early onset primary dystonia?"),
-            vec![SectionKind::Causes, SectionKind::Genetics]
+            vec![SectionKind::Genetics, SectionKind::Causes]
         );
         assert_eq!(question_types("What is dystonia?"), vec![SectionKind::Overview]);
         assert_eq!(question_types("is there a cure?"), vec![SectionKind::Treatment]);

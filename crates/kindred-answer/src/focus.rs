@@ -22,20 +22,21 @@ pub struct FocusMatch {
     pub corrected: bool,
     /// Position of the first matched word.
     pub start: usize,
+    /// Whether it lies inside a longer recognised name.
+    pub nested: bool,
 }
 
 /// Recognises catalog names in questions.
 #[derive(Debug, Default)]
 pub struct FocusRecognizer {
-    /// Name key (stemmed words joined by spaces) → (condition, display name).
+    /// Name key (stemmed words joined by spaces) → (condition, display name). When a key is one
+    /// condition's preferred name and another's synonym, only the preferred owner is kept.
     by_key: HashMap<String, Vec<(u32, String)>>,
     /// Longest name, in words.
     max_words: usize,
     /// Vocabulary of name words (folded, unstemmed), with one-deletion variants → words.
     vocabulary: HashMap<String, u32>,
     deletions: HashMap<String, Vec<String>>,
-    /// How many names each stemmed word appears in (to skip names made only of common words).
-    word_name_count: HashMap<String, u32>,
 }
 
 fn deletion_variants(word: &str) -> Vec<String> {
@@ -56,10 +57,11 @@ fn deletion_variants(word: &str) -> Vec<String> {
 const MIN_CORRECTABLE_LEN: usize = 5;
 
 impl FocusRecognizer {
-    /// Builds the recogniser from `(name, condition)` pairs.
-    pub fn new<'a>(names: impl IntoIterator<Item = (&'a str, u32)>) -> FocusRecognizer {
+    /// Builds the recogniser from `(name, condition, is_preferred_name)` triples.
+    pub fn new<'a>(names: impl IntoIterator<Item = (&'a str, u32, bool)>) -> FocusRecognizer {
         let mut recognizer = FocusRecognizer::default();
-        for (name, condition) in names {
+        let mut preferred_keys: HashMap<String, Vec<u32>> = HashMap::new();
+        for (name, condition, preferred) in names {
             let words = kindred_text::words(name);
             if words.is_empty() || words.iter().all(|w| kindred_text::is_stopword(w)) {
                 continue;
@@ -70,6 +72,9 @@ impl FocusRecognizer {
                 .collect::<Vec<_>>()
                 .join(" ");
             recognizer.max_words = recognizer.max_words.max(words.len());
+            if preferred {
+                preferred_keys.entry(key.clone()).or_default().push(condition);
+            }
             let entry = recognizer.by_key.entry(key.clone()).or_default();
             if !entry.iter().any(|(c, _)| *c == condition) {
                 entry.push((condition, name.to_owned()));
@@ -77,8 +82,10 @@ impl FocusRecognizer {
             for word in &words {
                 *recognizer.vocabulary.entry(word.clone()).or_default() += 1;
             }
-            for stemmed in key.split(' ') {
-                *recognizer.word_name_count.entry(stemmed.to_owned()).or_default() += 1;
+        }
+        for (key, owners) in &preferred_keys {
+            if let Some(entries) = recognizer.by_key.get_mut(key) {
+                entries.retain(|(c, _)| owners.contains(c));
             }
         }
         let mut deletions: HashMap<String, Vec<String>> = HashMap::new();
@@ -159,10 +166,6 @@ impl FocusRecognizer {
                 if run.iter().all(|w| kindred_text::is_stopword(w)) {
                     continue;
                 }
-                // A one-word name must be specific: not a word that fifty names share ("disease").
-                if n == 1 && self.word_name_count.get(&run[0]).copied().unwrap_or(0) > 50 {
-                    continue;
-                }
                 let key = run.join(" ");
                 if let Some(entries) = self.by_key.get(&key) {
                     for (condition, name) in entries {
@@ -173,9 +176,43 @@ impl FocusRecognizer {
                             n_words: n,
                             corrected: corrected_flags[start..start + n].iter().any(|c| *c),
                             start,
+                            nested: false,
                         });
                     }
                     covered[start..start + n].iter_mut().for_each(|c| *c = true);
+                }
+            }
+        }
+        // Names nested in a longer match ("dystonia" in "cervical dystonia") are foci too, weaker:
+        // the longer name may be a condition the library has little text on.
+        let outer: Vec<(usize, usize)> = found.iter().map(|f| (f.start, f.start + f.n_words)).collect();
+        for (outer_start, outer_end) in outer {
+            let span = outer_end - outer_start;
+            // Only suffixes: in English the head noun comes last ("cervical dystonia" is a dystonia;
+            // it is not "cervical", which would stem like "cervicitis").
+            for n in (1..span).rev() {
+                {
+                    let start = outer_end - n;
+                    let run = &stems[start..start + n];
+                    if run.iter().all(|w| kindred_text::is_stopword(w)) {
+                        continue;
+                    }
+                    if let Some(entries) = self.by_key.get(&run.join(" ")) {
+                        for (condition, name) in entries {
+                            if found.iter().any(|f| f.condition == *condition) {
+                                continue;
+                            }
+                            found.push(FocusMatch {
+                                condition: *condition,
+                                name: name.clone(),
+                                matched: words[start..start + n].join(" "),
+                                n_words: n,
+                                corrected: corrected_flags[start..start + n].iter().any(|c| *c),
+                                start,
+                                nested: true,
+                            });
+                        }
+                    }
                 }
             }
         }
@@ -201,12 +238,12 @@ mod tests {
 
     fn recognizer() -> FocusRecognizer {
         FocusRecognizer::new([
-            ("Dystonia", 0),
-            ("Dystonias", 0),
-            ("early-onset primary dystonia", 1),
-            ("Beckwith-Wiedemann syndrome", 2),
-            ("Diarrhea", 3),
-            ("Parkinson's disease", 4),
+            ("Dystonia", 0, true),
+            ("Dystonias", 0, true),
+            ("early-onset primary dystonia", 1, true),
+            ("Beckwith-Wiedemann syndrome", 2, true),
+            ("Diarrhea", 3, true),
+            ("Parkinson's disease", 4, true),
         ])
     }
 

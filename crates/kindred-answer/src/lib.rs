@@ -12,7 +12,7 @@ mod focus;
 mod rank;
 mod safety;
 
-pub use analysis::{Analysis, QuestionAnalyzer, question_types};
+pub use analysis::{Analysis, AnswerShape, QuestionAnalyzer, question_types};
 pub use focus::{FocusMatch, FocusRecognizer};
 pub use rank::{Candidate, Decision, Ranked, RankingWeights, rank, short_answer};
 pub use safety::{DISCLAIMER, Safety, safety_of};

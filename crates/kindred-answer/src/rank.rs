@@ -48,12 +48,32 @@ pub struct RankingWeights {
 impl Default for RankingWeights {
     fn default() -> Self {
         RankingWeights {
-            bm25: 1.0,
-            focus: 1.6,
+            bm25: 2.0,
+            focus: 1.2,
             section: 0.8,
             coverage: 0.8,
             min_coverage_without_focus: 0.5,
         }
+    }
+}
+
+impl RankingWeights {
+    /// Reads `KINDRED_RANKING="bm25,focus,section,coverage"` for tuning experiments; defaults otherwise.
+    pub fn from_env() -> RankingWeights {
+        let mut weights = RankingWeights::default();
+        if let Ok(spec) = std::env::var("KINDRED_RANKING") {
+            let values: Vec<f32> = spec.split(',').filter_map(|v| v.trim().parse().ok()).collect();
+            if let [bm25, focus, section, coverage] = values[..] {
+                weights = RankingWeights {
+                    bm25,
+                    focus,
+                    section,
+                    coverage,
+                    ..weights
+                };
+            }
+        }
+        weights
     }
 }
 
@@ -77,11 +97,26 @@ pub enum Decision {
     Abstain(String),
 }
 
+fn neighbours(a: SectionKind, b: SectionKind) -> bool {
+    use SectionKind::*;
+    let pair = |x, y| (a == x && b == y) || (a == y && b == x);
+    pair(Genetics, Causes)
+        || pair(RiskFactors, Causes)
+        || pair(Complications, Outlook)
+        || pair(Treatment, LivingWith)
+        || pair(SideEffects, Treatment)
+        || pair(Diagnosis, Symptoms)
+}
+
 fn section_match(types: &[SectionKind], section: SectionKind) -> f32 {
-    match types.iter().position(|t| *t == section) {
-        Some(0) => 1.0,
-        Some(_) => 0.8,
-        None => 0.0,
+    // Every type a question asks counts alike: "symptoms and treatment" wants both. A neighbouring
+    // kind answers in part: pages put inheritance under causes, triggers under symptoms.
+    if types.contains(&section) {
+        1.0
+    } else if types.iter().any(|t| neighbours(*t, section)) {
+        0.5
+    } else {
+        0.0
     }
 }
 
@@ -101,13 +136,15 @@ fn coverage(content_terms: &[String], text_terms: &HashSet<String>, idf: &dyn Fn
 /// How many candidates get the (costlier) coverage evidence.
 const RERANK_DEPTH: usize = 30;
 
-/// Ranks candidates and decides whether to answer. `idf` gives a term's inverse document frequency.
+/// Ranks candidates and decides whether to answer. `idf` gives a term's inverse document frequency;
+/// `named_focus` says whether the question named a condition the caller accepted as its focus.
 pub fn rank(
     analysis: &Analysis,
     candidates: &[Candidate<'_>],
     weights: &RankingWeights,
     idf: &dyn Fn(&str) -> f32,
     limit: usize,
+    named_focus: bool,
 ) -> Decision {
     if analysis.safety == Safety::IndividualDosing {
         return Decision::Abstain(
@@ -124,9 +161,13 @@ dosing or personal treatment advice: please ask the clinician who prescribed it,
         .iter()
         .enumerate()
         .map(|(i, c)| {
+            let shape = analysis.shape.is_some_and(|shape| shape.found_in(c.text));
+            // The expected answer shape ("every 3 to 4 months" for "how often") is evidence of its
+            // own and the strongest: a passage without an interval cannot say how often.
             let score = weights.bm25 * (c.bm25 / max_bm25)
                 + weights.focus * c.focus_weight
-                + weights.section * section_match(&analysis.types, c.section);
+                + weights.section
+                    * (section_match(&analysis.types, c.section) + if shape { 2.0 } else { 0.0 });
             (i, score)
         })
         .collect();
@@ -154,11 +195,10 @@ dosing or personal treatment advice: please ask the clinician who prescribed it,
             .total_cmp(&a.score)
             .then(a.passage_idx.cmp(&b.passage_idx))
     });
-    let has_focus = !analysis.focus.is_empty();
     let Some(top) = ranked.first() else {
         return Decision::Abstain(no_support());
     };
-    if !has_focus && top.coverage < weights.min_coverage_without_focus {
+    if !named_focus && top.coverage < weights.min_coverage_without_focus {
         return Decision::Abstain(
             "Kindred's library has no passage that speaks to this question, so it does not answer rather than \
 guess. Try naming the condition, or browse the conditions A–Z."
@@ -175,36 +215,75 @@ fn no_support() -> String {
 
 /// The best one or two sentences of a passage for the question: extractive, never rewritten.
 pub fn short_answer(analysis: &Analysis, text: &str, idf: &dyn Fn(&str) -> f32) -> String {
-    let sentences = kindred_text::sentences(text);
+    // (paragraph, sentence) pairs: a short sentence may borrow the next one, never across paragraphs.
+    let sentences: Vec<(usize, String)> = text
+        .split("\n\n")
+        .enumerate()
+        .flat_map(|(paragraph_idx, paragraph)| {
+            kindred_text::sentences(paragraph)
+                .into_iter()
+                .map(move |s| (paragraph_idx, s))
+        })
+        .collect();
     if sentences.is_empty() {
         return String::new();
     }
     let query: HashSet<&str> = analysis.terms.iter().map(String::as_str).collect();
-    let mut best = (0usize, f32::MIN);
-    for (sentence_idx, sentence) in sentences.iter().enumerate() {
+    let content: HashSet<&str> = analysis.content_terms.iter().map(String::as_str).collect();
+    // Sentences of the expected shape come first whatever their words; then by weighted overlap.
+    let mut best = (0usize, (false, f32::MIN));
+    for (sentence_idx, (_, sentence)) in sentences.iter().enumerate() {
         let terms: HashSet<String> = kindred_text::terms(sentence).into_iter().collect();
+        // What the question asks about weighs more than the condition it names: in a passage about
+        // dystonia, "painful" picks the sentence, "dystonia" does not.
         let mut score: f32 = terms
             .iter()
             .filter(|t| query.contains(t.as_str()))
-            .map(|t| idf(t))
+            .map(|t| {
+                if content.contains(t.as_str()) {
+                    idf(t)
+                } else {
+                    0.3 * idf(t)
+                }
+            })
             .sum();
+        let shaped = analysis.shape.is_some_and(|shape| shape.found_in(sentence));
         // Earlier sentences state the point; later ones elaborate.
         score -= 0.05 * sentence_idx as f32;
         if sentence.len() < 25 {
             score -= 1.0;
         }
-        if score > best.1 {
-            best = (sentence_idx, score);
+        if (shaped, score) > best.1 {
+            best = (sentence_idx, (shaped, score));
         }
     }
-    let mut answer = sentences[best.0].clone();
+    let (paragraph_idx, first) = &sentences[best.0];
+    let mut answer = first.clone();
     // A very short sentence reads better with the one after it.
     if answer.len() < 80
-        && let Some(next) = sentences.get(best.0 + 1)
+        && let Some((next_paragraph, next)) = sentences.get(best.0 + 1)
+        && next_paragraph == paragraph_idx
         && answer.len() + next.len() < 320
     {
         answer.push(' ');
         answer.push_str(next);
     }
     answer
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::QuestionAnalyzer;
+
+    #[test]
+    fn short_answer_prefers_expected_shape() {
+        let analyzer = QuestionAnalyzer::new([("Botox", 0, true)]);
+        let analysis = analyzer.analyze("how often do I need botox shots?", &|_| false);
+        let text = "To manage dystonia, your healthcare professional might recommend a combination of medicines.\n\nInjections of botulinum toxin (Botox, Dysport, others) into specific muscles might reduce or stop your muscle spasms. Injections usually are repeated every 3 to 4 months.\n\nSide effects are generally mild.";
+        assert_eq!(
+            short_answer(&analysis, text, &|_| 2.0),
+            "Injections usually are repeated every 3 to 4 months."
+        );
+    }
 }

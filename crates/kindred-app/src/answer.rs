@@ -23,8 +23,17 @@ const GLOBAL_CANDIDATES: usize = 100;
 const FOCUS_CANDIDATES: usize = 400;
 /// Focus weight of a recognised condition's broader or narrower relatives.
 const RELATED_WEIGHT: f32 = 0.35;
-/// Focus weight of the flagship condition when the question names none.
-const CONTEXT_WEIGHT: f32 = 0.4;
+/// Below this specificity a recognised name is an ordinary word ("Surgery", "Genes"), not a focus.
+const MIN_SPECIFICITY: f32 = 0.25;
+/// Weight of a name nested in a longer recognised one.
+const NESTED_WEIGHT: f32 = 0.6;
+/// IDF at which a name counts as fully specific (a word in about 1 passage in 400).
+const SPECIFIC_IDF: f32 = 6.0;
+/// Focus weight of the flagship condition when the question names none: Kindred reads such
+/// questions ("is there a cure?") as questions about its flagship.
+const CONTEXT_WEIGHT: f32 = 1.0;
+/// Focus weight of the flagship when the question names something else (a treatment, say).
+const BACKGROUND_CONTEXT_WEIGHT: f32 = 0.3;
 
 /// A citation: where a passage comes from.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -90,6 +99,16 @@ pub struct AnswerJson {
     pub disclaimer: &'static str,
 }
 
+/// What the recognised foci mean for ranking and display.
+struct FocusWeights {
+    /// Focus weight per condition.
+    weights: HashMap<u32, f32>,
+    /// Recognised conditions, strongest first.
+    shown: Vec<u32>,
+    /// The flagship, when assumed as context.
+    context: Option<u32>,
+}
+
 /// An open library, ready to answer.
 pub struct Kindred {
     library: Library,
@@ -108,14 +127,19 @@ impl Kindred {
         };
         let library = generation.load_library()?;
         let index = SearchIndex::open(&generation.index_dir())?;
-        let analyzer = QuestionAnalyzer::new(library.catalog.names().map(|(name, id)| (name, id.0)));
+        let analyzer = QuestionAnalyzer::new(
+            library
+                .catalog
+                .names()
+                .map(|(name, id, preferred)| (name, id.0, preferred)),
+        );
         let flagship = library.catalog.by_slug(FLAGSHIP).map(|c| c.id.0);
         Ok(Some(Kindred {
             library,
             index,
             analyzer,
             flagship,
-            weights: RankingWeights::default(),
+            weights: RankingWeights::from_env(),
         }))
     }
 
@@ -136,38 +160,82 @@ impl Kindred {
         self.analyzer.analyze(question, &known)
     }
 
-    /// Focus weights per condition for an analysis: recognised conditions, their relatives, or the
-    /// flagship as context when none was recognised.
-    fn focus_weights(&self, analysis: &Analysis) -> (HashMap<u32, f32>, Option<u32>) {
+    /// How specific a name is, in `0..=1`: the squared IDF of its rarest word relative to a rare word.
+    /// "Noonan syndrome" is specific; "Surgery" or "Genetics", which match ordinary words of a
+    /// question, are not, and must not steer the ranking as a named condition does.
+    fn specificity(&self, name: &str) -> f32 {
+        let max_idf = kindred_text::terms(name)
+            .iter()
+            .map(|t| self.idf(t))
+            .fold(0.0f32, f32::max);
+        (max_idf / SPECIFIC_IDF).min(1.0).powi(2)
+    }
+
+    /// Focus weights per condition for an analysis: recognised conditions (scaled by how specific
+    /// their names are; nested names count less), their broader and narrower relatives, and the
+    /// flagship as context. Also returns the conditions to show as "what we understood", strongest
+    /// first, and the context condition when the question named none.
+    fn focus_weights(&self, analysis: &Analysis) -> FocusWeights {
         let mut weights: HashMap<u32, f32> = HashMap::new();
-        let best_words = analysis.focus.first().map(|f| f.n_words).unwrap_or(0);
+        let best_words = analysis.focus.iter().map(|f| f.n_words).max().unwrap_or(0);
+        let mut shown: Vec<(u32, f32)> = Vec::new();
         for found in &analysis.focus {
-            let weight = if found.n_words == best_words { 1.0 } else { 0.7 };
+            let length = if found.nested {
+                NESTED_WEIGHT
+            } else if found.n_words == best_words {
+                1.0
+            } else {
+                0.7
+            };
+            let specificity = self.specificity(&found.name);
+            if specificity < MIN_SPECIFICITY {
+                continue;
+            }
+            let weight = length * specificity;
             let entry = weights.entry(found.condition).or_default();
             *entry = entry.max(weight);
         }
-        let recognised: Vec<u32> = weights.keys().copied().collect();
-        for id in recognised {
+        let mut recognised: Vec<(u32, f32)> = weights.iter().map(|(c, w)| (*c, *w)).collect();
+        recognised.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        for &(id, weight) in &recognised {
+            shown.push((id, weight));
             if let Some(condition) = self.library.catalog.get(kindred_library::ConditionId(id)) {
                 for related in condition.broader.iter().chain(condition.narrower.iter().take(50)) {
-                    weights.entry(related.0).or_insert(RELATED_WEIGHT);
+                    let entry = weights.entry(related.0).or_default();
+                    *entry = entry.max(RELATED_WEIGHT * weight);
                 }
             }
         }
         let mut context = None;
-        if weights.is_empty()
-            && let Some(flagship) = self.flagship
-        {
-            weights.insert(flagship, CONTEXT_WEIGHT);
-            context = Some(flagship);
+        if let Some(flagship) = self.flagship {
+            let entry = weights.entry(flagship).or_default();
+            if recognised.is_empty() {
+                *entry = entry.max(CONTEXT_WEIGHT);
+                context = Some(flagship);
+            } else {
+                *entry = entry.max(BACKGROUND_CONTEXT_WEIGHT);
+            }
         }
-        (weights, context)
+        FocusWeights {
+            weights,
+            shown: shown.into_iter().map(|(id, _)| id).collect(),
+            context,
+        }
     }
 
     /// Answers one question with up to `limit` cited passages.
     pub fn ask(&self, question: &str, limit: usize) -> Result<AnswerJson, Error> {
-        let analysis = self.analyze(question);
-        let (focus_weights, context) = self.focus_weights(&analysis);
+        let mut analysis = self.analyze(question);
+        let FocusWeights {
+            weights: focus_weights,
+            shown,
+            context,
+        } = self.focus_weights(&analysis);
+        // Words of names too ordinary to be a focus stay content the passage must speak to.
+        analysis.focus.retain(|f| {
+            shown.contains(&f.condition) || f.nested && self.specificity(&f.name) >= MIN_SPECIFICITY
+        });
+        analysis.content_terms = analysis.content_terms_without_focus();
         let mut bm25: HashMap<u32, f32> = HashMap::new();
         for hit in self
             .index
@@ -212,8 +280,15 @@ impl Kindred {
             .collect();
         candidates.sort_by_key(|c| c.passage_idx);
         let idf = |term: &str| self.idf(term);
-        let decision = kindred_answer::rank(&analysis, &candidates, &self.weights, &idf, limit);
-        Ok(self.to_json(&analysis, context, decision, &idf))
+        let decision = kindred_answer::rank(
+            &analysis,
+            &candidates,
+            &self.weights,
+            &idf,
+            limit,
+            !shown.is_empty(),
+        );
+        Ok(self.to_json(&analysis, &shown, context, decision, &idf))
     }
 
     /// Plain BM25 over passage text and question, no analysis, no abstention: the baseline.
@@ -234,6 +309,7 @@ impl Kindred {
     fn to_json(
         &self,
         analysis: &Analysis,
+        shown: &[u32],
         context: Option<u32>,
         decision: Decision,
         idf: &dyn Fn(&str) -> f32,
@@ -246,8 +322,8 @@ impl Kindred {
                 .unwrap_or_default()
         };
         let mut focus: Vec<String> = Vec::new();
-        for found in &analysis.focus {
-            let name = condition_name(found.condition);
+        for &id in shown {
+            let name = condition_name(id);
             if !focus.contains(&name) {
                 focus.push(name);
             }

@@ -182,7 +182,7 @@ pub fn ingest(
             &generation.index_dir(),
             library.passages.iter().enumerate().map(|(passage_idx, passage)| {
                 n_indexed += 1;
-                if n_indexed % 1024 == 0 {
+                if n_indexed.is_multiple_of(1024) {
                     progress.set(n_indexed);
                 }
                 kindred_index::IndexPassage {

@@ -290,40 +290,26 @@ pub fn read_medquad_xml(path: &Path, origin: &str, bytes: &[u8]) -> Result<Docum
                 }
                 buffer.clear();
             }
-            Event::Text(t) => {
-                if field != Field::None {
-                    let decoded = t.decode().map_err(|e| xml_error(&reader, e.to_string()))?;
-                    buffer.push_str(&decoded);
+            Event::Text(t) if field != Field::None => {
+                let decoded = t.decode().map_err(|e| xml_error(&reader, e.to_string()))?;
+                buffer.push_str(&decoded);
+            }
+            Event::GeneralRef(r) if field != Field::None => {
+                let name = r.decode().map_err(|e| xml_error(&reader, e.to_string()))?;
+                match resolve_entity(&name) {
+                    Some(c) => buffer.push(c),
+                    None => return Err(xml_error(&reader, format!("unknown entity &{name};"))),
                 }
             }
-            Event::GeneralRef(r) => {
-                if field != Field::None {
-                    let name = r.decode().map_err(|e| xml_error(&reader, e.to_string()))?;
-                    match resolve_entity(&name) {
-                        Some(c) => buffer.push(c),
-                        None => return Err(xml_error(&reader, format!("unknown entity &{name};"))),
-                    }
-                }
-            }
-            Event::CData(c) => {
-                if field != Field::None {
-                    buffer.push_str(&String::from_utf8_lossy(&c));
-                }
-            }
+            Event::CData(c) if field != Field::None => buffer.push_str(&String::from_utf8_lossy(&c)),
             Event::End(end) => {
                 depth = depth.saturating_sub(1);
                 let value = kindred_text::normalize(&buffer);
                 match (field, end.name().0) {
                     (Field::Focus, b"Focus" | b"doctitle-focus") => focus = value,
-                    (Field::Cui, b"CUI" | b"cui") => {
-                        if !value.is_empty() {
-                            cuis.push(value)
-                        }
-                    }
-                    (Field::SemanticType, b"SemanticType" | b"semanticType") => {
-                        if !value.is_empty() {
-                            semantic_types.push(value)
-                        }
+                    (Field::Cui, b"CUI" | b"cui") if !value.is_empty() => cuis.push(value),
+                    (Field::SemanticType, b"SemanticType" | b"semanticType") if !value.is_empty() => {
+                        semantic_types.push(value)
                     }
                     (Field::SemanticGroup, b"SemanticGroup" | b"semanticGroup") => {
                         semantic_group = Some(value).filter(|v| !v.is_empty())
@@ -369,12 +355,15 @@ pub fn read_medquad_xml(path: &Path, origin: &str, bytes: &[u8]) -> Result<Docum
     let prefix = source.id_prefix();
     let sections: Vec<Section> = sections
         .into_iter()
-        .map(|(pid, qtype, question, answer)| {
+        .enumerate()
+        // Answer ids number the pairs by position (`Sec3` is the third pair), not by the `pid`
+        // attribute, which skips numbers in A.D.A.M. documents.
+        .map(|(pair_idx, (_pid, qtype, question, answer))| {
             let kind = SectionKind::from_medquad_qtype(qtype.as_deref().unwrap_or(""));
             Section {
                 kind,
                 heading: None,
-                answer_id: pid.as_ref().map(|pid| format!("{prefix}_{doc_id}_Sec{pid}")),
+                answer_id: Some(format!("{prefix}_{doc_id}_Sec{}", pair_idx + 1)),
                 question: Some(question),
                 qtype,
                 blocks: answer_blocks(&answer),

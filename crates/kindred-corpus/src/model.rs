@@ -111,7 +111,7 @@ impl Section {
 
 /// A block of text within a section.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
 pub enum Block {
     /// A paragraph.
     Paragraph {

@@ -181,43 +181,48 @@ impl Library {
         let mut first_by_text: HashMap<u64, PassageId> = HashMap::new();
         for (doc_idx, (doc, source_id)) in documents.iter().enumerate() {
             let condition = catalog.by_document.get(&doc.id).copied();
-            let mut block_no = 0;
+            let mut section_no = 0;
             for section in &doc.sections {
-                for block in &section.blocks {
-                    let Some(text) = block.passage_text() else {
-                        continue;
-                    };
-                    if text.trim().is_empty() {
-                        continue;
-                    }
-                    let id = match &section.answer_id {
-                        Some(answer_id) => PassageId(answer_id.clone()),
-                        None => {
-                            block_no += 1;
-                            PassageId(format!("{}-p{block_no}", doc.id))
-                        }
-                    };
-                    let hash = xxhash_text(&text);
-                    let copy_of = match first_by_text.get(&hash) {
-                        Some(first) => Some(first.clone()),
-                        None => {
-                            first_by_text.insert(hash, id.clone());
-                            None
-                        }
-                    };
-                    passages.push(Passage {
-                        id,
-                        text,
-                        section: section.kind,
-                        heading: section.heading.clone().or_else(|| section.question.clone()),
-                        qtype: section.qtype.clone(),
-                        document: doc.id.clone(),
-                        document_idx: doc_idx as u32,
-                        source: (*source_id).to_owned(),
-                        condition,
-                        copy_of,
-                    });
+                // A passage is a section: a MedQuAD answer, or a page section's paragraphs and lists
+                // together, so that "Injections of botulinum toxin…" and "Side effects are…" stay in
+                // one retrievable unit as they are on the page.
+                let texts: Vec<String> = section
+                    .blocks
+                    .iter()
+                    .filter_map(|b| b.passage_text())
+                    .filter(|t| !t.trim().is_empty())
+                    .collect();
+                if texts.is_empty() {
+                    continue;
                 }
+                let text = texts.join("\n\n");
+                let id = match &section.answer_id {
+                    Some(answer_id) => PassageId(answer_id.clone()),
+                    None => {
+                        section_no += 1;
+                        PassageId(format!("{}-s{section_no}", doc.id))
+                    }
+                };
+                let hash = xxhash_text(&text);
+                let copy_of = match first_by_text.get(&hash) {
+                    Some(first) => Some(first.clone()),
+                    None => {
+                        first_by_text.insert(hash, id.clone());
+                        None
+                    }
+                };
+                passages.push(Passage {
+                    id,
+                    text,
+                    section: section.kind,
+                    heading: section.heading.clone().or_else(|| section.question.clone()),
+                    qtype: section.qtype.clone(),
+                    document: doc.id.clone(),
+                    document_idx: doc_idx as u32,
+                    source: (*source_id).to_owned(),
+                    condition,
+                    copy_of,
+                });
             }
         }
         mark_copied_passages(&mut passages, &canonical_of);

@@ -1,9 +1,9 @@
 //! The condition catalog: one entry per condition, merged across sources.
 //!
 //! Documents are merged when their focus names match after folding and stemming ("Dystonias" from
-//! NINDS and "Dystonia" from MedlinePlus), when one's focus is another's synonym, or when they share a
-//! UMLS CUI *and* a content word of their names (a shared CUI alone over-merges: MedQuAD annotates
-//! "A guide to clinical trials for cancer" with the CUI of cancer). Subtypes are linked as related
+//! NINDS and "Dystonia" from MedlinePlus), or when one's focus is another's synonym and either the
+//! synonym is specific or the two share a UMLS CUI. A shared CUI alone over-merges: MedQuAD annotates
+//! "A guide to clinical trials for cancer" with the CUI of cancer. Subtypes are linked as related
 //! when a condition's name contains another's: "focal dystonia" and "dopa-responsive dystonia" are
 //! related to "dystonia".
 
@@ -97,38 +97,24 @@ impl Catalog {
                 }
             }
         }
+        // A synonym that is another document's focus merges the two when it is specific, or when
+        // the two documents also share a UMLS CUI (then even "DYT1" or "CVID" is safe). A shared CUI
+        // alone never merges: MedQuAD gives composite conditions ("hypermanganesemia with dystonia,
+        // polycythemia, and cirrhosis") the CUIs of each part.
         for (doc_idx, doc) in documents.iter().enumerate() {
             for synonym in &doc.synonyms {
                 let key = name_key(synonym);
-                if is_mergeable_synonym(&key)
-                    && let Some(&other) = first_by_focus.get(key.as_str())
-                {
-                    union(&mut parent, doc_idx, other);
-                }
-            }
-        }
-        // Shared CUI plus a shared content word of the focus names.
-        let mut by_cui: HashMap<&str, Vec<usize>> = HashMap::new();
-        for (doc_idx, doc) in documents.iter().enumerate() {
-            if let Some(cui) = doc.cuis.first() {
-                by_cui.entry(cui.as_str()).or_default().push(doc_idx);
-            }
-        }
-        for members in by_cui.values() {
-            for pair in members.windows(2) {
-                let (a, b) = (pair[0], pair[1]);
-                if let (Some(ka), Some(kb)) = (&focus_keys[a], &focus_keys[b]) {
-                    let words_a: BTreeSet<&str> = ka.split(' ').filter(|w| w.len() > 3).collect();
-                    if kb.split(' ').any(|w| words_a.contains(w)) {
-                        union(&mut parent, a, b);
+                if let Some(&other) = first_by_focus.get(key.as_str()) {
+                    let shares_cui = doc.cuis.iter().any(|c| documents[other].cuis.contains(c));
+                    if shares_cui || is_mergeable_synonym(&key) {
+                        union(&mut parent, doc_idx, other);
                     }
                 }
             }
         }
-
         let mut groups: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
-        for doc_idx in 0..n {
-            if focus_keys[doc_idx].is_some() {
+        for (doc_idx, key) in focus_keys.iter().enumerate() {
+            if key.is_some() {
                 let root = find(&mut parent, doc_idx);
                 groups.entry(root).or_default().push(doc_idx);
             }
@@ -250,12 +236,11 @@ impl Catalog {
         self.conditions.iter().find(|c| c.slug == slug)
     }
 
-    /// Every (name, condition) pair: preferred names and synonyms, for focus recognition.
-    pub fn names(&self) -> impl Iterator<Item = (&str, ConditionId)> {
+    /// Every (name, condition, is preferred name) triple, for focus recognition.
+    pub fn names(&self) -> impl Iterator<Item = (&str, ConditionId, bool)> {
         self.conditions.iter().flat_map(|c| {
-            std::iter::once(c.name.as_str())
-                .chain(c.synonyms.iter().map(String::as_str))
-                .map(move |n| (n, c.id))
+            std::iter::once((c.name.as_str(), c.id, true))
+                .chain(c.synonyms.iter().map(move |n| (n.as_str(), c.id, false)))
         })
     }
 }

@@ -37,7 +37,6 @@ const HEADING_CUES: &[(SectionKind, &[&str])] = &[
         SectionKind::WhenToSeeDoctor,
         &["when to see", "when to contact", "when to call", "when to seek"],
     ),
-    (SectionKind::SideEffects, &["side effect*"]),
     (SectionKind::Symptoms, &["symptom*", "sign", "signs"]),
     (SectionKind::Complications, &["complication*"]),
     (SectionKind::RiskFactors, &["risk*"]),
