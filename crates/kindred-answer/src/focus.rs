@@ -36,21 +36,24 @@ pub struct FocusRecognizer {
     max_words: usize,
     /// Vocabulary of name words (folded, unstemmed), with one-deletion variants → words.
     vocabulary: HashMap<String, u32>,
-    deletions: HashMap<String, Vec<String>>,
+    /// Vocabulary words that may be correction targets, by index.
+    targets: Vec<String>,
+    /// Hash of a one-deletion variant → indexes into `targets`. Hashes, not strings: built at every
+    /// start, this must cost little (a collision only adds a candidate the edit-distance check drops).
+    deletions: HashMap<u64, Vec<u32>>,
 }
 
-fn deletion_variants(word: &str) -> Vec<String> {
-    let chars: Vec<char> = word.chars().collect();
-    (0..chars.len())
-        .map(|skip| {
-            chars
-                .iter()
-                .enumerate()
-                .filter(|(i, _)| *i != skip)
-                .map(|(_, c)| *c)
-                .collect()
-        })
-        .collect()
+/// Calls `visit` with the hash of every one-deletion variant of `word`.
+fn for_each_deletion_hash(word: &str, buffer: &mut String, mut visit: impl FnMut(u64)) {
+    for (skip, _) in word.char_indices() {
+        buffer.clear();
+        for (idx, c) in word.char_indices() {
+            if idx != skip {
+                buffer.push(c);
+            }
+        }
+        visit(xxhash_rust::xxh3::xxh3_64(buffer.as_bytes()));
+    }
 }
 
 /// Words short enough that correcting them would guess.
@@ -88,14 +91,21 @@ impl FocusRecognizer {
                 entries.retain(|(c, _)| owners.contains(c));
             }
         }
-        let mut deletions: HashMap<String, Vec<String>> = HashMap::new();
-        for word in recognizer.vocabulary.keys() {
-            if word.chars().count() >= MIN_CORRECTABLE_LEN && word.chars().all(char::is_alphabetic) {
-                for variant in deletion_variants(word) {
-                    deletions.entry(variant).or_default().push(word.clone());
-                }
-            }
+        let mut targets: Vec<String> = recognizer
+            .vocabulary
+            .keys()
+            .filter(|w| w.chars().count() >= MIN_CORRECTABLE_LEN && w.chars().all(char::is_alphabetic))
+            .cloned()
+            .collect();
+        targets.sort();
+        let mut deletions: HashMap<u64, Vec<u32>> = HashMap::with_capacity(targets.len() * 8);
+        let mut buffer = String::new();
+        for (target_idx, word) in targets.iter().enumerate() {
+            for_each_deletion_hash(word, &mut buffer, |hash| {
+                deletions.entry(hash).or_default().push(target_idx as u32)
+            });
         }
+        recognizer.targets = targets;
         recognizer.deletions = deletions;
         recognizer
     }
@@ -111,13 +121,20 @@ impl FocusRecognizer {
             return None;
         }
         let mut candidates: Vec<&String> = Vec::new();
-        let mut probes = deletion_variants(word);
-        probes.push(word.to_owned());
-        for probe in &probes {
-            if let Some(words) = self.deletions.get(probe) {
-                candidates.extend(words.iter());
+        let mut buffer = String::new();
+        let mut probe_hashes = vec![xxhash_rust::xxh3::xxh3_64(word.as_bytes())];
+        for_each_deletion_hash(word, &mut buffer, |hash| probe_hashes.push(hash));
+        for hash in probe_hashes {
+            // Vocabulary words with the same one-deletion variant, or equal to the probe.
+            if let Some(indexes) = self.deletions.get(&hash) {
+                candidates.extend(indexes.iter().filter_map(|&i| self.targets.get(i as usize)));
             }
-            if let Some((found, _)) = self.vocabulary.get_key_value(probe.as_str()) {
+        }
+        buffer.clear();
+        for (skip, _) in word.char_indices() {
+            buffer.clear();
+            buffer.extend(word.char_indices().filter(|(i, _)| *i != skip).map(|(_, c)| c));
+            if let Some((found, _)) = self.vocabulary.get_key_value(buffer.as_str()) {
                 candidates.push(found);
             }
         }

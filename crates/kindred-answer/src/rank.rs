@@ -26,8 +26,9 @@ pub struct Candidate<'a> {
     pub section: SectionKind,
     /// Its text.
     pub text: &'a str,
-    /// The question or heading it answers.
-    pub heading: Option<&'a str>,
+    /// Which of the analysis's content terms (bit i for term i, at most 64) occur in its text or
+    /// heading.
+    pub present: u64,
 }
 
 /// Weights of the evidence.
@@ -120,20 +121,23 @@ fn section_match(types: &[SectionKind], section: SectionKind) -> f32 {
     }
 }
 
-fn coverage(content_terms: &[String], text_terms: &HashSet<String>, idf: &dyn Fn(&str) -> f32) -> f32 {
-    let total: f32 = content_terms.iter().map(|t| idf(t)).sum();
+/// IDF-weighted share of the content terms whose bits are set in `present`; `term_idf[i]` is the
+/// IDF of content term i.
+fn coverage(term_idf: &[f32], present: u64) -> f32 {
+    let total: f32 = term_idf.iter().sum();
     if total <= 0.0 {
         return 0.0;
     }
-    let found: f32 = content_terms
+    let found: f32 = term_idf
         .iter()
-        .filter(|t| text_terms.contains(*t))
-        .map(|t| idf(t))
+        .enumerate()
+        .filter(|(term_idx, _)| present & (1 << term_idx) != 0)
+        .map(|(_, idf)| idf)
         .sum();
     found / total
 }
 
-/// How many candidates get the (costlier) coverage evidence.
+/// How many candidates get the (costlier) answer-shape evidence.
 const RERANK_DEPTH: usize = 30;
 
 /// Ranks candidates and decides whether to answer. `idf` gives a term's inverse document frequency;
@@ -157,44 +161,43 @@ dosing or personal treatment advice: please ask the clinician who prescribed it,
         return Decision::Abstain(no_support());
     }
     let max_bm25 = candidates.iter().map(|c| c.bm25).fold(0.0f32, f32::max).max(1e-6);
-    let mut scored: Vec<(usize, f32)> = candidates
+    let term_idf: Vec<f32> = analysis.content_terms.iter().take(64).map(|t| idf(t)).collect();
+    let mut ranked: Vec<Ranked> = candidates
         .iter()
-        .enumerate()
-        .map(|(i, c)| {
-            let shape = analysis.shape.is_some_and(|shape| shape.found_in(c.text));
-            // The expected answer shape ("every 3 to 4 months" for "how often") is evidence of its
-            // own and the strongest: a passage without an interval cannot say how often.
+        .map(|c| {
+            let cov = coverage(&term_idf, c.present);
             let score = weights.bm25 * (c.bm25 / max_bm25)
                 + weights.focus * c.focus_weight
-                + weights.section
-                    * (section_match(&analysis.types, c.section) + if shape { 2.0 } else { 0.0 });
-            (i, score)
-        })
-        .collect();
-    scored.sort_by(|a, b| {
-        b.1.total_cmp(&a.1)
-            .then(candidates[a.0].passage_idx.cmp(&candidates[b.0].passage_idx))
-    });
-    scored.truncate(RERANK_DEPTH.max(limit));
-    let mut ranked: Vec<Ranked> = scored
-        .into_iter()
-        .map(|(i, score)| {
-            let c = &candidates[i];
-            let mut text_terms: HashSet<String> = kindred_text::terms(c.text).into_iter().collect();
-            text_terms.extend(c.heading.map(kindred_text::terms).unwrap_or_default());
-            let cov = coverage(&analysis.content_terms, &text_terms, idf);
+                + weights.section * section_match(&analysis.types, c.section)
+                + weights.coverage * cov;
             Ranked {
                 passage_idx: c.passage_idx,
-                score: score + weights.coverage * cov,
+                score,
                 coverage: cov,
             }
         })
         .collect();
-    ranked.sort_by(|a, b| {
+    let by_score = |a: &Ranked, b: &Ranked| {
         b.score
             .total_cmp(&a.score)
             .then(a.passage_idx.cmp(&b.passage_idx))
-    });
+    };
+    ranked.sort_by(by_score);
+    // The expected answer shape ("every 3 to 4 months" for "how often") is evidence of its own and
+    // the strongest: a passage without an interval cannot say how often.
+    if let Some(shape) = analysis.shape {
+        let text_of: std::collections::HashMap<u32, &str> =
+            candidates.iter().map(|c| (c.passage_idx, c.text)).collect();
+        for ranked in ranked.iter_mut().take(RERANK_DEPTH) {
+            if text_of
+                .get(&ranked.passage_idx)
+                .is_some_and(|text| shape.found_in(text))
+            {
+                ranked.score += 2.0 * weights.section;
+            }
+        }
+        ranked.sort_by(by_score);
+    }
     let Some(top) = ranked.first() else {
         return Decision::Abstain(no_support());
     };

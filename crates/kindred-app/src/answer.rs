@@ -17,6 +17,8 @@ const RETRIEVAL_WEIGHTS: FieldWeights = FieldWeights {
     question: 0.6,
     names: 0.8,
 };
+/// Query terms kept from a long message.
+const MAX_QUERY_TERMS: usize = 24;
 /// Candidates taken from the whole library.
 const GLOBAL_CANDIDATES: usize = 100;
 /// Candidates taken from the focus conditions' passages.
@@ -154,6 +156,20 @@ impl Kindred {
         (1.0 + (n - freq + 0.5) / (freq + 0.5)).ln()
     }
 
+    /// The distinct query terms, at most [`MAX_QUERY_TERMS`] of them, rarest first.
+    fn query_terms(&self, terms: &[String]) -> Vec<String> {
+        let mut unique: Vec<String> = terms.to_vec();
+        unique.sort();
+        unique.dedup();
+        if unique.len() <= MAX_QUERY_TERMS {
+            return unique;
+        }
+        let mut weighted: Vec<(f32, String)> = unique.into_iter().map(|t| (self.idf(&t), t)).collect();
+        weighted.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        weighted.truncate(MAX_QUERY_TERMS);
+        weighted.into_iter().map(|(_, t)| t).collect()
+    }
+
     /// Analyses a question.
     pub fn analyze(&self, question: &str) -> Analysis {
         let known = |word: &str| self.index.text_doc_freq(&kindred_text::stem(word)).0 >= 3;
@@ -236,49 +252,62 @@ impl Kindred {
             shown.contains(&f.condition) || f.nested && self.specificity(&f.name) >= MIN_SPECIFICITY
         });
         analysis.content_terms = analysis.content_terms_without_focus();
-        let mut bm25: HashMap<u32, f32> = HashMap::new();
+        // Long messages carry many incidental words; the rarest ones carry the question.
+        let query_terms = self.query_terms(&analysis.terms);
+        let mut hits: HashMap<u32, kindred_index::Hit> = HashMap::new();
+        let mut add = |hit: kindred_index::Hit| {
+            let entry = hits.entry(hit.passage_idx).or_insert(hit);
+            entry.score = entry.score.max(hit.score);
+        };
         for hit in self
             .index
-            .search(&analysis.terms, RETRIEVAL_WEIGHTS, None, GLOBAL_CANDIDATES)?
+            .search(&query_terms, RETRIEVAL_WEIGHTS, None, GLOBAL_CANDIDATES)?
         {
-            bm25.insert(hit.passage_idx, hit.score);
+            add(hit);
         }
         if !focus_weights.is_empty() {
             let mut conditions: Vec<u32> = focus_weights.keys().copied().collect();
             conditions.sort_unstable();
             for hit in self.index.search(
-                &analysis.terms,
+                &query_terms,
                 RETRIEVAL_WEIGHTS,
                 Some(&conditions),
                 FOCUS_CANDIDATES,
             )? {
-                let entry = bm25.entry(hit.passage_idx).or_default();
-                *entry = entry.max(hit.score);
+                add(hit);
             }
         }
-        let mut candidates: Vec<Candidate<'_>> = bm25
-            .into_iter()
-            .filter_map(|(passage_idx, score)| {
-                let passage = self.library.passages.get(passage_idx as usize)?;
-                if passage.copy_of.is_some() {
-                    return None;
-                }
+        let mut hits: Vec<kindred_index::Hit> = hits
+            .into_values()
+            .filter(|h| {
+                self.library
+                    .passages
+                    .get(h.passage_idx as usize)
+                    .is_some_and(|p| p.copy_of.is_none())
+            })
+            .collect();
+        hits.sort_by_key(|h| h.passage_idx);
+        let presence = self.index.term_presence(&hits, &analysis.content_terms)?;
+        let candidates: Vec<Candidate<'_>> = hits
+            .iter()
+            .zip(presence)
+            .filter_map(|(hit, present)| {
+                let passage = self.library.passages.get(hit.passage_idx as usize)?;
                 let focus_weight = passage
                     .condition
                     .and_then(|c| focus_weights.get(&c.0))
                     .copied()
                     .unwrap_or(0.0);
                 Some(Candidate {
-                    passage_idx,
-                    bm25: score,
+                    passage_idx: hit.passage_idx,
+                    bm25: hit.score,
                     focus_weight,
                     section: passage.section,
                     text: &passage.text,
-                    heading: passage.heading.as_deref(),
+                    present,
                 })
             })
             .collect();
-        candidates.sort_by_key(|c| c.passage_idx);
         let idf = |term: &str| self.idf(term);
         let decision = kindred_answer::rank(
             &analysis,

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// The file could not be opened or read.
-    #[error("cannot read {path}: {source}")]
+    #[error("cannot read {path}")]
     Io {
         /// File at fault.
         path: PathBuf,
@@ -22,7 +22,7 @@ pub enum Error {
         path: PathBuf,
     },
     /// The bytes are not UTF-8 text (binary data or another encoding).
-    #[error("{path}: not UTF-8 text (byte offset {offset}); convert the file to UTF-8")]
+    #[error("{path}: binary data or not UTF-8 text (at byte {offset}); sources must be UTF-8 text")]
     NotUtf8 {
         /// File at fault.
         path: PathBuf,
@@ -58,7 +58,7 @@ pub enum Error {
         message: String,
     },
     /// A gzip or tar archive that is truncated or corrupt.
-    #[error("{path}: corrupt archive: {source}")]
+    #[error("{path}: corrupt or truncated archive")]
     Archive {
         /// File at fault.
         path: PathBuf,

@@ -8,17 +8,15 @@
 use std::path::{Path, PathBuf};
 
 use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query, TermQuery, TermSetQuery};
-use tantivy::schema::{
-    FAST, Field, INDEXED, IndexRecordOption, STORED, Schema, TextFieldIndexing, TextOptions, Value,
-};
+use tantivy::schema::{FAST, Field, INDEXED, IndexRecordOption, Schema, TextFieldIndexing, TextOptions};
 use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
-use tantivy::{Index, IndexReader, IndexWriter, TantivyDocument, Term, doc};
+use tantivy::{DocSet, Index, IndexReader, IndexWriter, Term, doc};
 
 /// Errors of the index.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// tantivy failed on the index at `path`.
-    #[error("search index {path}: {source}")]
+    #[error("search index {path} failed")]
     Tantivy {
         /// Index directory.
         path: PathBuf,
@@ -27,7 +25,7 @@ pub enum Error {
         source: tantivy::TantivyError,
     },
     /// The index directory could not be created.
-    #[error("cannot create {path}: {source}")]
+    #[error("cannot create {path}")]
     Io {
         /// Directory.
         path: PathBuf,
@@ -79,6 +77,8 @@ pub struct Hit {
     pub passage_idx: u32,
     /// BM25 score.
     pub score: f32,
+    /// Where the index keeps it, for [`SearchIndex::term_presence`].
+    pub address: (u32, u32),
 }
 
 #[derive(Clone)]
@@ -98,7 +98,7 @@ fn schema() -> (Schema, Fields) {
             .set_index_option(IndexRecordOption::WithFreqs),
     );
     let fields = Fields {
-        passage_idx: builder.add_u64_field("passage_idx", FAST | STORED),
+        passage_idx: builder.add_u64_field("passage_idx", FAST),
         text: builder.add_text_field("text", text_options.clone()),
         question: builder.add_text_field("question", text_options.clone()),
         names: builder.add_text_field("names", text_options),
@@ -284,31 +284,85 @@ impl SearchIndex {
             }
         };
         let searcher = self.reader.searcher();
+        let tantivy_error = |source| Error::Tantivy {
+            path: self.path.clone(),
+            source,
+        };
         let top = searcher
             .search(
                 &query,
                 &tantivy::collector::TopDocs::with_limit(limit.max(1)).order_by_score(),
             )
-            .map_err(|source| Error::Tantivy {
-                path: self.path.clone(),
-                source,
-            })?;
+            .map_err(tantivy_error)?;
+        // Passage ids come from a fast field: reading the document store would decompress a block
+        // per hit.
+        let mut columns = Vec::with_capacity(searcher.segment_readers().len());
+        for segment in searcher.segment_readers() {
+            columns.push(segment.fast_fields().u64("passage_idx").map_err(tantivy_error)?);
+        }
         let mut hits = Vec::with_capacity(top.len());
         for (score, address) in top {
-            let document: TantivyDocument = searcher.doc(address).map_err(|source| Error::Tantivy {
-                path: self.path.clone(),
-                source,
-            })?;
-            if let Some(passage_idx) = document
-                .get_first(self.fields.passage_idx)
-                .and_then(|v| v.as_u64())
+            if let Some(passage_idx) = columns
+                .get(address.segment_ord as usize)
+                .and_then(|c| c.first(address.doc_id))
             {
                 hits.push(Hit {
                     passage_idx: passage_idx as u32,
                     score,
+                    address: (address.segment_ord, address.doc_id),
                 });
             }
         }
         Ok(hits)
+    }
+
+    /// For each hit, a bit mask of which `terms` (at most 64) occur in its text or question: read
+    /// from the postings, so no passage is tokenised again.
+    pub fn term_presence(&self, hits: &[Hit], terms: &[String]) -> Result<Vec<u64>, Error> {
+        let tantivy_error = |source: std::io::Error| Error::Tantivy {
+            path: self.path.clone(),
+            source: source.into(),
+        };
+        let searcher = self.reader.searcher();
+        let mut masks = vec![0u64; hits.len()];
+        let mut by_segment: Vec<Vec<(u32, usize)>> = vec![Vec::new(); searcher.segment_readers().len()];
+        for (hit_idx, hit) in hits.iter().enumerate() {
+            if let Some(docs) = by_segment.get_mut(hit.address.0 as usize) {
+                docs.push((hit.address.1, hit_idx));
+            }
+        }
+        for (segment_ord, docs) in by_segment.iter_mut().enumerate() {
+            if docs.is_empty() {
+                continue;
+            }
+            docs.sort_unstable();
+            let segment = searcher.segment_reader(segment_ord as u32);
+            for field in [self.fields.text, self.fields.question] {
+                let inverted = segment.inverted_index(field).map_err(|source| Error::Tantivy {
+                    path: self.path.clone(),
+                    source,
+                })?;
+                for (term_idx, term) in terms.iter().take(64).enumerate() {
+                    let Some(mut postings) = inverted
+                        .read_postings(&Term::from_field_text(field, term), IndexRecordOption::Basic)
+                        .map_err(tantivy_error)?
+                    else {
+                        continue;
+                    };
+                    for &(doc, hit_idx) in docs.iter() {
+                        if postings.doc() > doc {
+                            continue;
+                        }
+                        if postings.seek(doc) == doc {
+                            masks[hit_idx] |= 1 << term_idx;
+                        }
+                        if postings.doc() == tantivy::TERMINATED {
+                            break;
+                        }
+                    }
+                }
+            }
+        }
+        Ok(masks)
     }
 }

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// Reading or writing the data directory failed.
-    #[error("cannot access {path}: {source}")]
+    #[error("cannot access {path}")]
     Io {
         /// Path at fault.
         path: PathBuf,
@@ -15,7 +15,7 @@ pub enum Error {
         source: std::io::Error,
     },
     /// A stored library file is corrupt or from another version.
-    #[error("{path}: stored library is unreadable ({source}); run `kindred ingest` to rebuild it")]
+    #[error("{path}: stored library is unreadable; run `kindred ingest` to rebuild it")]
     Corrupt {
         /// File at fault.
         path: PathBuf,

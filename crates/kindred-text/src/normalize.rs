@@ -51,6 +51,10 @@ fn repair_piece(piece: &str) -> Cow<'_, str> {
 /// Normalises text for display: repairs mojibake, applies NFC, folds typographic quotes and
 /// no-break spaces, and collapses runs of whitespace.
 pub fn normalize(text: &str) -> String {
+    // Most text is ASCII: nothing to repair or compose, only whitespace to collapse.
+    if text.is_ascii() {
+        return collapse_whitespace(text);
+    }
     let repaired = repair_mojibake(text);
     let folded: String = repaired
         .nfc()
@@ -79,6 +83,9 @@ pub fn collapse_whitespace(text: &str) -> String {
 /// Folds text for name matching: lowercase, ASCII apostrophes and hyphens become spaces or vanish,
 /// accents stripped, whitespace collapsed. `"Parkinson’s Disease"` → `"parkinsons disease"`.
 pub fn fold_for_match(text: &str) -> String {
+    if text.is_ascii() {
+        return fold_ascii(text);
+    }
     let mut out = String::with_capacity(text.len());
     let mut last_space = true;
     for c in text.nfkd() {
@@ -92,6 +99,27 @@ pub fn fold_for_match(text: &str) -> String {
             last_space = false;
         } else if matches!(c, '\'' | '’' | '‘' | '`') {
             // possessive and elision marks vanish: "Wilson's" -> "wilsons"
+        } else if !last_space {
+            out.push(' ');
+            last_space = true;
+        }
+    }
+    if out.ends_with(' ') {
+        out.pop();
+    }
+    out
+}
+
+/// [`fold_for_match`] for ASCII text, without Unicode decomposition: the same result, much faster.
+fn fold_ascii(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut last_space = true;
+    for byte in text.bytes() {
+        if byte.is_ascii_alphanumeric() {
+            out.push(char::from(byte.to_ascii_lowercase()));
+            last_space = false;
+        } else if matches!(byte, b'\'' | b'`') {
+            // possessive and elision marks vanish
         } else if !last_space {
             out.push(' ');
             last_space = true;
@@ -132,6 +160,16 @@ mod tests {
     #[test]
     fn normalizes_whitespace_and_nbsp() {
         assert_eq!(normalize("  a\u{a0} b\n\tc "), "a b c");
+    }
+
+    #[test]
+    fn ascii_fast_path_agrees() {
+        for text in ["Parkinson's  Disease", "TOR1A-gene (DYT1)", "  a--b  ", "x'y`z"] {
+            let mut slow = String::new();
+            // The general path, forced by a non-ASCII suffix that folds to nothing extra.
+            slow.push_str(&fold_for_match(&format!("{text}\u{301}")));
+            assert_eq!(fold_for_match(text), slow.trim_end());
+        }
     }
 
     #[test]

@@ -173,10 +173,29 @@ pub fn is_stopword(word: &str) -> bool {
     stopword_set().contains(word)
 }
 
-/// Stems one folded word.
+/// Stems one folded word. Stems are memoised per thread: a corpus repeats a small vocabulary
+/// millions of times, and Snowball is the costliest step of tokenising.
 pub fn stem(word: &str) -> String {
-    stemmer().stem(word).into_owned()
+    thread_local! {
+        static CACHE: std::cell::RefCell<std::collections::HashMap<String, String>> =
+            std::cell::RefCell::new(std::collections::HashMap::new());
+    }
+    CACHE.with(|cache| {
+        let mut cache = cache.borrow_mut();
+        if let Some(stemmed) = cache.get(word) {
+            return stemmed.clone();
+        }
+        let stemmed = stemmer().stem(word).into_owned();
+        // Bound the memory a long-running server spends on rare words.
+        if cache.len() >= STEM_CACHE_LIMIT {
+            cache.clear();
+        }
+        cache.insert(word.to_owned(), stemmed.clone());
+        stemmed
+    })
 }
+
+const STEM_CACHE_LIMIT: usize = 200_000;
 
 /// The folded words of a text, in order, stopwords included.
 pub fn words(text: &str) -> Vec<String> {
