@@ -186,13 +186,15 @@ dosing or personal treatment advice: please ask the clinician who prescribed it,
     // The expected answer shape ("every 3 to 4 months" for "how often") is evidence of its own and
     // the strongest: a passage without an interval cannot say how often.
     if let Some(shape) = analysis.shape {
-        let text_of: std::collections::HashMap<u32, &str> =
-            candidates.iter().map(|c| (c.passage_idx, c.text)).collect();
+        let by_idx: std::collections::HashMap<u32, &Candidate<'_>> =
+            candidates.iter().map(|c| (c.passage_idx, c)).collect();
         for ranked in ranked.iter_mut().take(RERANK_DEPTH) {
-            if text_of
-                .get(&ranked.passage_idx)
-                .is_some_and(|text| shape.found_in(text))
-            {
+            let Some(candidate) = by_idx.get(&ranked.passage_idx) else {
+                continue;
+            };
+            // Only a passage about the question's subject earns it: any page says "every 2 weeks".
+            let on_subject = candidate.focus_weight > 0.0 || ranked.coverage >= 0.5;
+            if on_subject && shape.found_in(candidate.text) {
                 ranked.score += 2.0 * weights.section;
             }
         }
