@@ -123,6 +123,9 @@ pub fn read_qrels(path: &Path) -> Result<HashMap<u32, HashMap<String, u8>>, Erro
         };
         qrels.entry(number).or_default().insert(answer, grade);
     }
+    if qrels.is_empty() {
+        return Err(bad("no judgments found".into()));
+    }
     Ok(qrels)
 }
 
@@ -257,5 +260,201 @@ impl crate::Kindred {
             bm25_baseline,
             questions: outcomes,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn qrels(entries: &[(u32, &[(&str, u8)])]) -> HashMap<u32, HashMap<String, u8>> {
+        entries
+            .iter()
+            .map(|(number, grades)| {
+                let grades = grades
+                    .iter()
+                    .map(|(id, grade)| ((*id).to_owned(), *grade))
+                    .collect();
+                (*number, grades)
+            })
+            .collect()
+    }
+
+    /// `None` is an abstention.
+    fn rankings(entries: &[(u32, Option<&[&str]>)]) -> BTreeMap<u32, Option<Vec<String>>> {
+        entries
+            .iter()
+            .map(|(number, ranked)| {
+                let ranked = ranked.map(|ids| ids.iter().map(|id| (*id).to_owned()).collect());
+                (*number, ranked)
+            })
+            .collect()
+    }
+
+    /// Compares every metric, the ratios to 1e-12.
+    fn check_metrics(actual: &Metrics, expected: &Metrics) {
+        let ratios = [
+            ("avg_score", actual.avg_score, expected.avg_score),
+            ("succ_2", actual.succ_2, expected.succ_2),
+            ("succ_3", actual.succ_3, expected.succ_3),
+            ("succ_4", actual.succ_4, expected.succ_4),
+            ("map_10", actual.map_10, expected.map_10),
+            ("mrr_10", actual.mrr_10, expected.mrr_10),
+            ("judged_top", actual.judged_top, expected.judged_top),
+        ];
+        for (name, actual_value, expected_value) in ratios {
+            assert!(
+                (actual_value - expected_value).abs() < 1e-12,
+                "{name}: {actual_value} != {expected_value}\n{actual:#?}"
+            );
+        }
+        assert_eq!(
+            (actual.n_questions, actual.n_abstained),
+            (expected.n_questions, expected.n_abstained)
+        );
+    }
+
+    fn outcome(number: u32, top: Option<&str>, grade: u8) -> QuestionOutcome {
+        QuestionOutcome {
+            number,
+            top: top.map(str::to_owned),
+            grade,
+        }
+    }
+
+    #[test]
+    fn metrics_of_a_hand_made_run() {
+        let qrels = qrels(&[
+            (1, &[("A", 4), ("B", 3), ("C", 1)]),
+            (2, &[("D", 2), ("E", 3)]),
+            (3, &[("F", 4)]),
+            (4, &[("G", 3)]),
+            (5, &[("H", 3)]),
+        ]);
+        let rankings = rankings(&[
+            // Top A (4). Relevant (≥ 3): A at 1, B at 3 → AP = (1/1 + 2/3) / 2 = 5/6; RR = 1.
+            (1, Some(&["A", "X", "B"])),
+            // Top D (2). Relevant: E at 2 → AP = (1/2) / 1 = 1/2; RR = 1/2.
+            (2, Some(&["D", "E"])),
+            // Top X is unjudged: grade 1, not judged. F at 3 → AP = 1/3; RR = 1/3.
+            (3, Some(&["X", "Y", "F"])),
+            // Abstention: grade 1, AP = RR = 0, not judged.
+            (4, None),
+            // Top H (3): AP = RR = 1.
+            (5, Some(&["H"])),
+            // No judgments for question 6: not evaluated at all.
+            (6, Some(&["Z"])),
+        ]);
+        let (metrics, outcomes) = score(&rankings, &qrels);
+        check_metrics(
+            &metrics,
+            &Metrics {
+                // (3 + 1 + 0 + 0 + 2) / 5
+                avg_score: 6.0 / 5.0,
+                // Questions 1, 2, 5 / 5
+                succ_2: 3.0 / 5.0,
+                // Questions 1, 5 / 5
+                succ_3: 2.0 / 5.0,
+                // Question 1 / 5
+                succ_4: 1.0 / 5.0,
+                // (5/6 + 1/2 + 1/3 + 0 + 1) / 5 = (16/6) / 5
+                map_10: 8.0 / 15.0,
+                // (1 + 1/2 + 1/3 + 0 + 1) / 5 = (17/6) / 5
+                mrr_10: 17.0 / 30.0,
+                // Tops A, D, H were judged; X was not, and an abstention has no top.
+                judged_top: 3.0 / 5.0,
+                n_questions: 5,
+                n_abstained: 1,
+            },
+        );
+        assert_eq!(
+            outcomes,
+            vec![
+                outcome(1, Some("A"), 4),
+                outcome(2, Some("D"), 2),
+                outcome(3, Some("X"), 1),
+                outcome(4, None, 1),
+                outcome(5, Some("H"), 3),
+            ]
+        );
+    }
+
+    #[test]
+    fn map_and_mrr_stop_at_rank_10() {
+        let relevant: Vec<String> = (1..=12).map(|n| format!("R{n}")).collect();
+        let unjudged: Vec<String> = (1..=10).map(|n| format!("N{n}")).collect();
+        let mut judged_12: Vec<(&str, u8)> = relevant.iter().map(|id| (id.as_str(), 3)).collect();
+        judged_12.push(("W", 1));
+        let qrels = qrels(&[(1, &judged_12), (2, &[("S", 4)]), (3, &[("T", 2)])]);
+        let mut late: Vec<&str> = unjudged.iter().map(String::as_str).collect();
+        late.push("S");
+        let all_relevant: Vec<&str> = relevant.iter().map(String::as_str).collect();
+        let rankings = rankings(&[
+            // Twelve relevant, all ranked: precision 1 at each of the first 10, over min(12, 10)
+            // → AP = 1; RR = 1.
+            (1, Some(&all_relevant)),
+            // The one relevant answer at rank 11 counts for neither; the top N1 is unjudged.
+            (2, Some(&late)),
+            // No relevant answer at all: AP = 0, but the question still counts.
+            (3, Some(&["T"])),
+        ]);
+        let (metrics, _) = score(&rankings, &qrels);
+        check_metrics(
+            &metrics,
+            &Metrics {
+                // (2 + 0 + 1) / 3
+                avg_score: 1.0,
+                succ_2: 2.0 / 3.0,
+                succ_3: 1.0 / 3.0,
+                succ_4: 0.0,
+                map_10: 1.0 / 3.0,
+                mrr_10: 1.0 / 3.0,
+                judged_top: 2.0 / 3.0,
+                n_questions: 3,
+                n_abstained: 0,
+            },
+        );
+    }
+
+    #[test]
+    fn abstentions_count_as_incorrect_answers() {
+        // Abstaining on a question is no better than a wrong answer, and no worse.
+        let qrels = qrels(&[(1, &[("A", 4)]), (2, &[("B", 4)])]);
+        let abstaining = score(&rankings(&[(1, Some(&["A"])), (2, None)]), &qrels).0;
+        let wrong = score(&rankings(&[(1, Some(&["A"])), (2, Some(&["A"]))]), &qrels).0;
+        assert_eq!(abstaining.n_abstained, 1);
+        assert_eq!(wrong.n_abstained, 0);
+        for (name, a, w) in [
+            ("avg_score", abstaining.avg_score, wrong.avg_score),
+            ("succ_2", abstaining.succ_2, wrong.succ_2),
+            ("map_10", abstaining.map_10, wrong.map_10),
+            ("mrr_10", abstaining.mrr_10, wrong.mrr_10),
+        ] {
+            assert_eq!(a, w, "{name}");
+        }
+        assert_eq!(abstaining.avg_score, 1.5);
+        // An abstention on an unjudged question is not evaluated, so not counted either.
+        let unjudged = score(&rankings(&[(1, Some(&["A"])), (9, None)]), &qrels).0;
+        assert_eq!((unjudged.n_questions, unjudged.n_abstained), (1, 0));
+    }
+
+    #[test]
+    fn nothing_judged_gives_zeros_not_nan() {
+        let (metrics, outcomes) = score(&rankings(&[(7, Some(&["A"]))]), &qrels(&[(1, &[("A", 4)])]));
+        check_metrics(
+            &metrics,
+            &Metrics {
+                avg_score: 0.0,
+                succ_2: 0.0,
+                succ_3: 0.0,
+                succ_4: 0.0,
+                map_10: 0.0,
+                mrr_10: 0.0,
+                judged_top: 0.0,
+                n_questions: 0,
+                n_abstained: 0,
+            },
+        );
+        assert!(outcomes.is_empty());
     }
 }

@@ -124,6 +124,14 @@ fn has_web_pages(dir: &Path) -> bool {
         .unwrap_or(false)
 }
 
+/// Replaces the source with the same id, or adds it.
+fn replace_or_add(sources: &mut Vec<SourceData>, source: SourceData) {
+    match sources.iter_mut().find(|s| s.record.id == source.record.id) {
+        Some(existing) => *existing = source,
+        None => sources.push(source),
+    }
+}
+
 /// Ingests `paths` (or, with none, the bundled default library) into the library under `data_dir`.
 /// When the data directory has no library yet, the bundled one is built first and `paths` added to it.
 pub fn ingest(
@@ -135,31 +143,28 @@ pub fn ingest(
     let lock = store.lock()?;
     let current = store.current()?;
     let mut built_default = false;
-    let mut sources: Vec<SourceData> = if paths.is_empty() {
-        progress.stage("reading the bundled library", Some(11_300));
-        built_default = true;
-        default_sources(&mut |n| progress.set(n))?
-    } else {
-        match &current {
-            Some(generation) => generation.load_sources()?,
-            None => {
-                progress.stage("reading the bundled library", Some(11_300));
-                built_default = true;
-                default_sources(&mut |n| progress.set(n))?
-            }
-        }
+    // Start from the live library's sources; with none yet, from the bundled ones. With no PATH,
+    // the bundled sources are read again and replace their earlier versions; sources the user
+    // added stay.
+    let mut sources: Vec<SourceData> = match &current {
+        Some(generation) => generation.load_sources()?,
+        None => Vec::new(),
     };
     let mut ingested = Vec::new();
+    if paths.is_empty() || current.is_none() {
+        progress.stage("reading the bundled library", Some(11_300));
+        built_default = current.is_none();
+        for source in default_sources(&mut |n| progress.set(n))? {
+            if paths.is_empty() {
+                ingested.push(source.record.clone());
+            }
+            replace_or_add(&mut sources, source);
+        }
+    }
     for path in paths {
         let source = read_source(path, progress)?;
         ingested.push(source.record.clone());
-        match sources.iter_mut().find(|s| s.record.id == source.record.id) {
-            Some(existing) => *existing = source,
-            None => sources.push(source),
-        }
-    }
-    if paths.is_empty() {
-        ingested = sources.iter().map(|s| s.record.clone()).collect();
+        replace_or_add(&mut sources, source);
     }
     progress.stage("building the catalog", None);
     let library = Library::build(&sources)?;

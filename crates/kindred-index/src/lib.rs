@@ -245,6 +245,9 @@ impl SearchIndex {
         conditions: Option<&[u32]>,
         limit: usize,
     ) -> Result<Vec<Hit>, Error> {
+        if limit == 0 {
+            return Ok(Vec::new());
+        }
         let mut should: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         let mut unique: Vec<&String> = terms.iter().collect();
         unique.sort();
@@ -291,7 +294,7 @@ impl SearchIndex {
         let top = searcher
             .search(
                 &query,
-                &tantivy::collector::TopDocs::with_limit(limit.max(1)).order_by_score(),
+                &tantivy::collector::TopDocs::with_limit(limit).order_by_score(),
             )
             .map_err(tantivy_error)?;
         // Passage ids come from a fast field: reading the document store would decompress a block

@@ -44,7 +44,8 @@ pub struct SourceData {
     pub judged: Vec<JudgedAnswer>,
 }
 
-/// A passage id: the MedQuAD answer id (`NINDS_0000112_Sec2`) or `<document>-p<n>` for pages.
+/// A passage id: the MedQuAD answer id (`NINDS_0000112_Sec2`) or `<document>-s<n>` (the n-th section
+/// with text) for pages.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct PassageId(pub String);
 
@@ -178,7 +179,6 @@ impl Library {
         let canonical_of = canonical_documents(&copy_groups);
 
         let mut passages = Vec::new();
-        let mut first_by_text: HashMap<u64, PassageId> = HashMap::new();
         for (doc_idx, (doc, source_id)) in documents.iter().enumerate() {
             let condition = catalog.by_document.get(&doc.id).copied();
             let mut section_no = 0;
@@ -203,14 +203,6 @@ impl Library {
                         PassageId(format!("{}-s{section_no}", doc.id))
                     }
                 };
-                let hash = xxhash_text(&text);
-                let copy_of = match first_by_text.get(&hash) {
-                    Some(first) => Some(first.clone()),
-                    None => {
-                        first_by_text.insert(hash, id.clone());
-                        None
-                    }
-                };
                 passages.push(Passage {
                     id,
                     text,
@@ -221,11 +213,13 @@ impl Library {
                     document_idx: doc_idx as u32,
                     source: (*source_id).to_owned(),
                     condition,
-                    copy_of,
+                    copy_of: None,
                 });
             }
         }
+        mark_exact_duplicates(&mut passages, &canonical_of);
         mark_copied_passages(&mut passages, &canonical_of);
+        resolve_copy_chains(&mut passages);
 
         let mut seen_ids = HashSet::new();
         passages.retain(|p| seen_ids.insert(p.id.clone()));
@@ -293,6 +287,60 @@ fn canonical_documents(groups: &[CopyGroup]) -> HashMap<usize, usize> {
         }
     }
     out
+}
+
+/// Passages with the same (folded) text: all but one are copies of the one. The one kept is read
+/// first, except that passages of a document's copy never come before its canonical document's, so
+/// the order sources were read in cannot make the full article a copy of its truncated copy.
+fn mark_exact_duplicates(passages: &mut [Passage], canonical_of: &HashMap<usize, usize>) {
+    let mut order: Vec<usize> = (0..passages.len()).collect();
+    order.sort_by_key(|&i| (canonical_of.contains_key(&(passages[i].document_idx as usize)), i));
+    let mut first_by_text: HashMap<u64, usize> = HashMap::new();
+    for passage_idx in order {
+        let hash = xxhash_text(&passages[passage_idx].text);
+        match first_by_text.get(&hash) {
+            Some(&first) => passages[passage_idx].copy_of = Some(passages[first].id.clone()),
+            None => {
+                first_by_text.insert(hash, passage_idx);
+            }
+        }
+    }
+}
+
+/// Points every copy at an original (a passage that is no copy), following chains. A cycle, which
+/// would hide every member, is broken by making its lowest-numbered passage the original.
+fn resolve_copy_chains(passages: &mut [Passage]) {
+    let index: HashMap<PassageId, usize> = passages
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.id.clone(), i))
+        .collect();
+    let target =
+        |passages: &[Passage], i: usize| passages[i].copy_of.as_ref().and_then(|id| index.get(id)).copied();
+    for passage_idx in 0..passages.len() {
+        loop {
+            let mut path = vec![passage_idx];
+            let mut current = passage_idx;
+            let mut cycle = false;
+            while let Some(next) = target(passages, current) {
+                if path.contains(&next) {
+                    cycle = true;
+                    break;
+                }
+                path.push(next);
+                current = next;
+            }
+            if cycle {
+                let lowest = path.iter().copied().min().unwrap_or(passage_idx);
+                passages[lowest].copy_of = None;
+                continue;
+            }
+            if current != passage_idx {
+                passages[passage_idx].copy_of = Some(passages[current].id.clone());
+            }
+            break;
+        }
+    }
 }
 
 /// Within copy groups, a passage of a copy that the canonical document also says (by shingle

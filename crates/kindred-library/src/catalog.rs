@@ -57,6 +57,17 @@ pub fn name_key(name: &str) -> String {
         .join(" ")
 }
 
+/// Whether a name is an abbreviation: one word, mostly capitals or digits ("GERD", "DYT1").
+fn is_abbreviation(name: &str) -> bool {
+    !name.contains(' ')
+        && name
+            .chars()
+            .filter(|c| c.is_uppercase() || c.is_ascii_digit())
+            .count()
+            * 2
+            > name.chars().count()
+}
+
 /// Whether a synonym is specific enough to merge two documents on: not a short abbreviation, which
 /// many unrelated conditions share.
 fn is_mergeable_synonym(key: &str) -> bool {
@@ -86,29 +97,36 @@ impl Catalog {
             .iter()
             .map(|d| d.focus.as_deref().map(name_key).filter(|k| !k.is_empty()))
             .collect();
-        let mut first_by_focus: HashMap<&str, usize> = HashMap::new();
+        let mut docs_by_focus: HashMap<&str, Vec<usize>> = HashMap::new();
         for (doc_idx, key) in focus_keys.iter().enumerate() {
             if let Some(key) = key {
-                match first_by_focus.get(key.as_str()) {
-                    Some(&other) => union(&mut parent, doc_idx, other),
-                    None => {
-                        first_by_focus.insert(key, doc_idx);
-                    }
+                let docs = docs_by_focus.entry(key).or_default();
+                if let Some(&first) = docs.first() {
+                    union(&mut parent, doc_idx, first);
                 }
+                docs.push(doc_idx);
             }
         }
         // A synonym that is another document's focus merges the two when it is specific, or when
         // the two documents also share a UMLS CUI (then even "DYT1" or "CVID" is safe). A shared CUI
         // alone never merges: MedQuAD gives composite conditions ("hypermanganesemia with dystonia,
-        // polycythemia, and cirrhosis") the CUIs of each part.
+        // polycythemia, and cirrhosis") the CUIs of each part. A specific synonym is one of several
+        // words; a one-word synonym ("Blepharospasm") needs the CUI, like an abbreviation.
         for (doc_idx, doc) in documents.iter().enumerate() {
             for synonym in &doc.synonyms {
                 let key = name_key(synonym);
-                if let Some(&other) = first_by_focus.get(key.as_str()) {
-                    let shares_cui = doc.cuis.iter().any(|c| documents[other].cuis.contains(c));
-                    if shares_cui || is_mergeable_synonym(&key) {
-                        union(&mut parent, doc_idx, other);
-                    }
+                let Some(others) = docs_by_focus.get(key.as_str()) else {
+                    continue;
+                };
+                let specific = is_mergeable_synonym(&key);
+                // Any document with that focus may be the one sharing a CUI: the answer must not
+                // depend on the order documents were read in.
+                let partner = others
+                    .iter()
+                    .copied()
+                    .find(|&other| specific || doc.cuis.iter().any(|c| documents[other].cuis.contains(c)));
+                if let Some(other) = partner {
+                    union(&mut parent, doc_idx, other);
                 }
             }
         }
@@ -132,7 +150,14 @@ impl Catalog {
             }
             let name = spelling_counts
                 .iter()
-                .max_by(|a, b| a.1.cmp(b.1).then(b.0.len().cmp(&a.0.len())).then(b.0.cmp(a.0)))
+                // Most documents' spelling; on a tie, a written-out name before an abbreviation
+                // ("Gastroesophageal reflux disease", not "GERD"), then the shorter.
+                .max_by(|a, b| {
+                    a.1.cmp(b.1)
+                        .then(is_abbreviation(b.0).cmp(&is_abbreviation(a.0)))
+                        .then(b.0.len().cmp(&a.0.len()))
+                        .then(b.0.cmp(a.0))
+                })
                 .map(|(name, _)| (*name).to_owned())
                 .unwrap_or_default();
             let mut seen = BTreeSet::from([kindred_text::fold_for_match(&name)]);
