@@ -17,6 +17,8 @@ const RETRIEVAL_WEIGHTS: FieldWeights = FieldWeights {
     question: 0.6,
     names: 0.8,
 };
+/// Condition pages linked from an answer.
+const MAX_CONDITION_LINKS: usize = 5;
 /// Query terms kept from a long message.
 const MAX_QUERY_TERMS: usize = 24;
 /// Candidates taken from the whole library.
@@ -38,7 +40,7 @@ const CONTEXT_WEIGHT: f32 = 1.0;
 const BACKGROUND_CONTEXT_WEIGHT: f32 = 0.3;
 
 /// A citation: where a passage comes from.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct CitationJson {
     /// `medquad` or `web`.
     pub collection: String,
@@ -55,7 +57,7 @@ pub struct CitationJson {
 }
 
 /// One cited passage.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct PassageJson {
     /// MedQuAD answer id, or a stable passage id.
     pub id: String,
@@ -68,7 +70,7 @@ pub struct PassageJson {
 }
 
 /// What Kindred understood.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct AnalysisJson {
     /// Conditions recognised in the question.
     pub focus: Vec<String>,
@@ -80,7 +82,7 @@ pub struct AnalysisJson {
 }
 
 /// The answer to one question, in the JSON contract of `kindred ask --json`.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct AnswerJson {
     /// The question as asked.
     pub question: String,
@@ -97,6 +99,8 @@ pub struct AnswerJson {
     pub short_answer: Option<String>,
     /// Cited passages, best first.
     pub answers: Vec<PassageJson>,
+    /// Condition pages to read next: the conditions named, or those closest to the question.
+    pub conditions: Vec<crate::ConditionLink>,
     /// The "not a substitute for professional advice" notice.
     pub disclaimer: &'static str,
 }
@@ -118,6 +122,11 @@ pub struct Kindred {
     analyzer: QuestionAnalyzer,
     flagship: Option<u32>,
     weights: RankingWeights,
+    generation: kindred_library::Generation,
+    /// Passages with text per condition, for lists (computed on first use).
+    pub(crate) passage_counts: std::sync::OnceLock<HashMap<u32, usize>>,
+    /// Full documents by id, for source pages (loaded on first use: `ask` never needs them).
+    documents: std::sync::OnceLock<Result<HashMap<String, kindred_corpus::Document>, String>>,
 }
 
 impl Kindred {
@@ -142,7 +151,75 @@ impl Kindred {
             analyzer,
             flagship,
             weights: RankingWeights::from_env(),
+            generation,
+            passage_counts: std::sync::OnceLock::new(),
+            documents: std::sync::OnceLock::new(),
         }))
+    }
+
+    /// The flagship condition's id, if the catalog has it.
+    pub(crate) fn flagship_id(&self) -> Option<u32> {
+        self.flagship
+    }
+
+    /// Full documents by id, loaded from the generation's sources on first use.
+    pub(crate) fn documents(&self) -> Result<&HashMap<String, kindred_corpus::Document>, Error> {
+        let loaded = self.documents.get_or_init(|| {
+            self.generation
+                .load_sources()
+                .map(|sources| {
+                    sources
+                        .into_iter()
+                        .flat_map(|s| s.documents)
+                        .map(|d| (d.id.0.clone(), d))
+                        .collect()
+                })
+                .map_err(|e| e.to_string())
+        });
+        loaded
+            .as_ref()
+            .map_err(|message| Error::DocumentsUnavailable(message.clone()))
+    }
+
+    /// Loads everything pages need now rather than on the first request.
+    pub fn warm_up(&self) -> Result<(), Error> {
+        self.documents()?;
+        let _ = self.passage_counts.get();
+        Ok(())
+    }
+
+    /// Passages for a search box: BM25 with Kindred's field weights, copies left out.
+    pub fn search_passages(&self, query: &str, limit: usize) -> Result<Vec<PassageJson>, Error> {
+        let terms = self.query_terms(&kindred_text::terms(query));
+        let hits = self.index.search(&terms, RETRIEVAL_WEIGHTS, None, limit * 2)?;
+        Ok(hits
+            .into_iter()
+            .filter_map(|hit| {
+                let passage = self.library.passages.get(hit.passage_idx as usize)?;
+                if passage.copy_of.is_some() {
+                    return None;
+                }
+                self.passage_json(passage, hit.score)
+            })
+            .take(limit)
+            .collect())
+    }
+
+    fn passage_json(&self, passage: &kindred_library::Passage, score: f32) -> Option<PassageJson> {
+        let document = self.library.document_of(passage)?;
+        Some(PassageJson {
+            id: passage.id.0.clone(),
+            text: passage.text.clone(),
+            score: (score * 1000.0).round() / 1000.0,
+            citation: CitationJson {
+                collection: document.collection.as_str().to_owned(),
+                source: document.publisher.clone(),
+                title: document.title.clone(),
+                url: document.url.clone(),
+                section: passage.section.as_str().to_owned(),
+                document: document.id.0.clone(),
+            },
+        })
     }
 
     /// The library behind it.
@@ -308,6 +385,23 @@ impl Kindred {
                 })
             })
             .collect();
+        let mut by_bm25: Vec<&Candidate<'_>> = candidates.iter().collect();
+        by_bm25.sort_by(|a, b| b.bm25.total_cmp(&a.bm25).then(a.passage_idx.cmp(&b.passage_idx)));
+        let mut closest: Vec<u32> = Vec::new();
+        for candidate in by_bm25 {
+            if let Some(condition) = self
+                .library
+                .passages
+                .get(candidate.passage_idx as usize)
+                .and_then(|p| p.condition)
+                && !closest.contains(&condition.0)
+            {
+                closest.push(condition.0);
+                if closest.len() == MAX_CONDITION_LINKS {
+                    break;
+                }
+            }
+        }
         let idf = |term: &str| self.idf(term);
         let decision = kindred_answer::rank(
             &analysis,
@@ -317,7 +411,7 @@ impl Kindred {
             limit,
             !shown.is_empty(),
         );
-        Ok(self.to_json(&analysis, &shown, context, decision, &idf))
+        Ok(self.to_json(&analysis, &shown, context, &closest, decision, &idf))
     }
 
     /// Plain BM25 over passage text and question, no analysis, no abstention: the baseline.
@@ -340,6 +434,7 @@ impl Kindred {
         analysis: &Analysis,
         shown: &[u32],
         context: Option<u32>,
+        closest: &[u32],
         decision: Decision,
         idf: &dyn Fn(&str) -> f32,
     ) -> AnswerJson {
@@ -363,6 +458,16 @@ impl Kindred {
             context: context.map(condition_name),
         };
         let safety_notice = analysis.safety.notice().map(str::to_owned);
+        // Condition pages to read next: what the question named, else what it came closest to.
+        let mut conditions: Vec<crate::ConditionLink> = Vec::new();
+        for &id in shown.iter().chain(closest) {
+            if let Some(link) = self.condition_link(kindred_library::ConditionId(id))
+                && !conditions.contains(&link)
+                && conditions.len() < MAX_CONDITION_LINKS
+            {
+                conditions.push(link);
+            }
+        }
         match decision {
             Decision::Abstain(reason) => AnswerJson {
                 question: analysis.question.clone(),
@@ -372,6 +477,7 @@ impl Kindred {
                 reason: Some(reason),
                 short_answer: None,
                 answers: Vec::new(),
+                conditions,
                 disclaimer: kindred_answer::DISCLAIMER,
             },
             Decision::Answer(ranked) => {
@@ -379,20 +485,7 @@ impl Kindred {
                     .iter()
                     .filter_map(|r| {
                         let passage = self.library.passages.get(r.passage_idx as usize)?;
-                        let document = self.library.document_of(passage)?;
-                        Some(PassageJson {
-                            id: passage.id.0.clone(),
-                            text: passage.text.clone(),
-                            score: (r.score * 1000.0).round() / 1000.0,
-                            citation: CitationJson {
-                                collection: document.collection.as_str().to_owned(),
-                                source: document.publisher.clone(),
-                                title: document.title.clone(),
-                                url: document.url.clone(),
-                                section: passage.section.as_str().to_owned(),
-                                document: document.id.0.clone(),
-                            },
-                        })
+                        self.passage_json(passage, r.score)
                     })
                     .collect();
                 let short_answer = answers
@@ -406,6 +499,7 @@ impl Kindred {
                     reason: None,
                     short_answer,
                     answers,
+                    conditions,
                     disclaimer: kindred_answer::DISCLAIMER,
                 }
             }

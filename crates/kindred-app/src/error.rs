@@ -20,6 +20,9 @@ pub enum Error {
         /// What was wrong.
         message: String,
     },
+    /// The documents of the live library could not be loaded.
+    #[error("library documents are unavailable: {0}")]
+    DocumentsUnavailable(String),
     /// The bundled library is damaged (a build problem, not a user one).
     #[error("bundled library: {0}")]
     Bundle(String),

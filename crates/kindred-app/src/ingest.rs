@@ -146,14 +146,26 @@ pub fn ingest(
     // Start from the live library's sources; with none yet, from the bundled ones. With no PATH,
     // the bundled sources are read again and replace their earlier versions; sources the user
     // added stay.
-    let mut sources: Vec<SourceData> = match &current {
-        Some(generation) => generation.load_sources()?,
-        None => Vec::new(),
+    // A generation written by another version of Kindred cannot be read back: start again from the
+    // bundled sources (sources the user added must then be ingested again; we say so).
+    let (mut sources, readable): (Vec<SourceData>, bool) = match &current {
+        Some(generation) => match generation.load_sources() {
+            Ok(sources) => (sources, true),
+            Err(kindred_library::Error::Corrupt { path, .. }) => {
+                tracing::warn!(path = %path.display(), "stored library is from another version; rebuilding from the bundled sources");
+                eprintln!(
+                    "the stored library is from another version of Kindred: rebuilding it from the bundled sources"
+                );
+                (Vec::new(), false)
+            }
+            Err(e) => return Err(e.into()),
+        },
+        None => (Vec::new(), false),
     };
     let mut ingested = Vec::new();
-    if paths.is_empty() || current.is_none() {
+    if paths.is_empty() || !readable {
         progress.stage("reading the bundled library", Some(11_300));
-        built_default = current.is_none();
+        built_default = !readable;
         for source in default_sources(&mut |n| progress.set(n))? {
             if paths.is_empty() {
                 ingested.push(source.record.clone());

@@ -9,12 +9,20 @@ mod bundle;
 mod error;
 mod eval;
 mod ingest;
+mod views;
 
 pub use answer::{AnalysisJson, AnswerJson, CitationJson, Kindred, PassageJson};
 pub use bundle::default_sources;
 pub use error::Error;
 pub use eval::{EvalReport, Metrics, read_liveqa_questions, read_qrels};
 pub use ingest::{IngestReport, Progress, ingest};
+pub use kindred_answer::DISCLAIMER;
+pub use kindred_library::Error as LibraryError;
+pub use views::{
+    BlockView, CONDITIONS_PER_PAGE, ConditionLink, ConditionSummary, ConditionView, ConditionsPage,
+    LetterCount, SearchView, SectionView, SourceSectionView, SourceUsed, SourceView, StatementCitation,
+    StatementView,
+};
 
 /// The condition Kindred is deepest on; questions that name no condition are read in its context.
 pub const FLAGSHIP: &str = "dystonia";

@@ -48,6 +48,12 @@ enum Command {
         #[command(subcommand)]
         suite: EvalSuite,
     },
+    /// Serve the web pages and the JSON API (builds the bundled library first if there is none).
+    Serve {
+        /// Address to listen on.
+        #[arg(long, env = "KINDRED_ADDR", default_value = "127.0.0.1:8080")]
+        addr: std::net::SocketAddr,
+    },
     /// Sources, documents, passages, conditions and copies found.
     Stats {
         /// As JSON.
@@ -204,6 +210,17 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 println!("questions: {}", report.kindred.n_questions);
             }
         }
+        Command::Serve { addr } => {
+            let kindred = open_or_build(&cli.data_dir)?;
+            kindred.warm_up()?;
+            let runtime = tokio::runtime::Builder::new_multi_thread()
+                .enable_all()
+                .build()
+                .context("starting the async runtime")?;
+            runtime
+                .block_on(kindred_web::serve(addr, kindred_web::AppState::new(kindred)))
+                .with_context(|| format!("serving on {addr}"))?;
+        }
         Command::Stats { json } => {
             let kindred = Kindred::open(&cli.data_dir)?.with_context(|| {
                 format!("{}: no library yet; run `kindred ingest`", cli.data_dir.display())
@@ -240,13 +257,21 @@ fn run(cli: Cli) -> anyhow::Result<()> {
 
 /// Opens the library, building the bundled one first when the data directory has none.
 fn open_or_build(data_dir: &Path) -> anyhow::Result<Kindred> {
-    if let Some(kindred) = Kindred::open(data_dir)? {
-        return Ok(kindred);
+    match Kindred::open(data_dir) {
+        Ok(Some(kindred)) => return Ok(kindred),
+        Ok(None) => eprintln!(
+            "no library in {} yet: building the bundled default library",
+            data_dir.display()
+        ),
+        // A library written by another version of Kindred is rebuilt rather than misread.
+        Err(kindred_app::Error::Library(kindred_app::LibraryError::Corrupt { .. })) => {
+            eprintln!(
+                "the library in {} is from another version of Kindred: rebuilding it",
+                data_dir.display()
+            );
+        }
+        Err(e) => return Err(e.into()),
     }
-    eprintln!(
-        "no library in {} yet: building the bundled default library",
-        data_dir.display()
-    );
     kindred_app::ingest(data_dir, &[], &mut Bar { bar: None })?;
     Kindred::open(data_dir)?.context("the library was built but cannot be opened")
 }

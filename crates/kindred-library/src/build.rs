@@ -72,6 +72,9 @@ pub struct Passage {
     pub condition: Option<ConditionId>,
     /// The passage this one copies, when it is a copy (it then never counts as agreement).
     pub copy_of: Option<PassageId>,
+    /// The section's blocks when it has more than one paragraph or a list (so pages can show
+    /// lists as lists); empty when `text` is the single paragraph. Never holds `Incomplete`.
+    pub blocks: Vec<kindred_corpus::Block>,
 }
 
 /// Documents of the library without their text-heavy sections, for citations.
@@ -196,6 +199,23 @@ impl Library {
                     continue;
                 }
                 let text = texts.join("\n\n");
+                let statement_blocks: Vec<kindred_corpus::Block> = section
+                    .blocks
+                    .iter()
+                    .filter(|b| {
+                        !matches!(b, kindred_corpus::Block::Incomplete { .. }) && !b.statements().is_empty()
+                    })
+                    .cloned()
+                    .collect();
+                let is_single_paragraph = matches!(
+                    statement_blocks.as_slice(),
+                    [kindred_corpus::Block::Paragraph { .. }]
+                );
+                let blocks = if is_single_paragraph {
+                    Vec::new()
+                } else {
+                    statement_blocks
+                };
                 let id = match &section.answer_id {
                     Some(answer_id) => PassageId(answer_id.clone()),
                     None => {
@@ -214,6 +234,7 @@ impl Library {
                     source: (*source_id).to_owned(),
                     condition,
                     copy_of: None,
+                    blocks,
                 });
             }
         }

@@ -15,7 +15,9 @@ pub enum Error {
         source: std::io::Error,
     },
     /// A stored library file is corrupt or from another version.
-    #[error("{path}: stored library is unreadable; run `kindred ingest` to rebuild it")]
+    #[error(
+        "{path}: stored library is unreadable or from another version of Kindred; run `kindred ingest` to rebuild it"
+    )]
     Corrupt {
         /// File at fault.
         path: PathBuf,

@@ -6,11 +6,13 @@
 //! under the data directory. It knows nothing of the search index or of HTTP: the index is built by
 //! `kindred-index` from [`Library::passages`], into the generation directory this crate hands out.
 
+mod article;
 mod build;
 mod catalog;
 mod error;
 mod store;
 
+pub use article::{Article, ArticleSection, PARAPHRASE_THRESHOLD, Statement, StatementSource};
 pub use build::{
     DocumentInfo, Library, LibraryStats, Passage, PassageId, SourceData, SourceKind, SourceRecord,
 };

@@ -17,7 +17,8 @@ use std::path::{Path, PathBuf};
 
 use crate::{Error, Library, SourceData};
 
-const FORMAT_VERSION: u32 = 1;
+/// Bumped whenever a stored type changes shape; older generations are then rebuilt, not misread.
+const FORMAT_VERSION: u32 = 2;
 
 /// The library area of a data directory.
 #[derive(Debug, Clone)]

@@ -55,6 +55,7 @@ fn ask_json_lines_follow_the_contract() {
                 "reason",
                 "short_answer",
                 "answers",
+                "conditions",
                 "disclaimer",
             ],
             &["safety_notice"],
@@ -68,6 +69,9 @@ fn ask_json_lines_follow_the_contract() {
         assert!(is_string_or_null(&answer["reason"]));
         assert!(is_string_or_null(&answer["short_answer"]));
         assert!(answer["disclaimer"].is_string());
+        for link in answer["conditions"].as_array().unwrap() {
+            assert_keys(link, &["slug", "name"], &[], "condition link");
+        }
         for passage in answer["answers"].as_array().unwrap() {
             n_passages += 1;
             assert_keys(

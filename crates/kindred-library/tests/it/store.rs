@@ -167,7 +167,7 @@ fn an_unreadable_library_file_is_corrupt_and_named() {
         ("shorter than the version", vec![1, 0]),
         (
             "another format version",
-            [&[2u8, 0, 0, 0][..], &valid[4..]].concat(),
+            [&[99u8, 0, 0, 0][..], &valid[4..]].concat(),
         ),
         ("truncated body", valid[..valid.len() / 2].to_vec()),
     ];

@@ -1,0 +1,138 @@
+//! Kindred on the web: server-rendered pages and the `/api/v1` JSON API, described by an OpenAPI
+//! document generated from the handlers.
+//!
+//! This is the only crate that knows HTTP. Pages work without JavaScript and load nothing from
+//! elsewhere; every response carries a strict Content-Security-Policy and a request id. Handlers call
+//! `kindred-app` and render what it returns; they hold no health logic of their own.
+
+mod api;
+mod error;
+mod pages;
+mod state;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use axum::http::{HeaderName, HeaderValue, Request, header};
+use axum::routing::get;
+use tower_http::request_id::{MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer};
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::trace::TraceLayer;
+
+pub use api::ApiDoc;
+pub use error::{ApiError, ErrorBody};
+pub use state::AppState;
+
+/// The header carrying each request's id, in requests (if the client set one) and responses.
+pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
+/// The Content-Security-Policy of every response: nothing but our own styles, no script at all.
+pub const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; style-src 'self'; img-src 'self' data:; \
+form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+
+/// Request ids: a process-unique counter, prefixed with the start time so ids do not repeat across
+/// restarts. Short and readable for people quoting them in a bug report.
+#[derive(Clone)]
+struct Counter {
+    prefix: Arc<str>,
+    next: Arc<std::sync::atomic::AtomicU64>,
+}
+
+impl MakeRequestId for Counter {
+    fn make_request_id<B>(&mut self, _request: &Request<B>) -> Option<RequestId> {
+        let n = self.next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        HeaderValue::from_str(&format!("{}-{n}", self.prefix))
+            .ok()
+            .map(RequestId::new)
+    }
+}
+
+/// The whole application: pages, API, static files, and the layers every response passes.
+pub fn router(state: AppState) -> Router {
+    let started = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    let counter = Counter {
+        prefix: format!("{started:x}").into(),
+        next: Arc::default(),
+    };
+    Router::new()
+        .route("/", get(pages::home))
+        .route("/conditions", get(pages::conditions))
+        .route("/conditions/{slug}", get(pages::condition))
+        .route("/ask", get(pages::ask))
+        .route("/search", get(pages::search))
+        .route("/sources/{id}", get(pages::source))
+        .route("/static/kindred.css", get(pages::stylesheet))
+        .route("/healthz", get(api::healthz))
+        .route("/api/openapi.json", get(api::openapi))
+        .route("/api/v1/ask", get(api::ask))
+        .route("/api/v1/conditions", get(api::conditions))
+        .route("/api/v1/conditions/{slug}", get(api::condition))
+        .route("/api/v1/search", get(api::search))
+        .route("/api/v1/sources/{id}", get(api::source))
+        .fallback(pages::not_found)
+        .with_state(state)
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(CONTENT_SECURITY_POLICY),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_FRAME_OPTIONS,
+            HeaderValue::from_static("DENY"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("no-referrer"),
+        ))
+        .layer(PropagateRequestIdLayer::new(REQUEST_ID))
+        .layer(TraceLayer::new_for_http().make_span_with(|request: &Request<_>| {
+            let id = request
+                .headers()
+                .get(REQUEST_ID)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("-");
+            tracing::info_span!("request", id, method = %request.method(), path = %request.uri().path())
+        }))
+        .layer(SetRequestIdLayer::new(REQUEST_ID, counter))
+}
+
+/// Serves until Ctrl-C or SIGTERM, then finishes the requests in flight.
+pub async fn serve(addr: SocketAddr, state: AppState) -> std::io::Result<()> {
+    let listener = tokio::net::TcpListener::bind(addr).await?;
+    tracing::info!(%addr, "kindred is listening");
+    eprintln!("Kindred is ready at http://{}", listener.local_addr()?);
+    axum::serve(listener, router(state))
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    // Give in-flight requests a moment; nothing here holds state that must be flushed.
+    tokio::time::sleep(Duration::from_millis(10)).await;
+}

@@ -1,0 +1,303 @@
+//! Server-rendered HTML pages (askama templates in `templates/`). They work without JavaScript.
+
+use askama::Template;
+use axum::extract::State;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{Html, IntoResponse, Response};
+use kindred_app::{AnswerJson, ConditionSummary, ConditionView, ConditionsPage, SearchView, SourceView};
+use serde::Deserialize;
+
+use crate::api::{StrictPath, StrictQuery, checked_limit, checked_question};
+use crate::error::ApiError;
+use crate::state::AppState;
+
+const STYLESHEET: &str = include_str!("../static/kindred.css");
+
+/// The "not a substitute" notice, shown on every page.
+pub const DISCLAIMER: &str = kindred_app::DISCLAIMER;
+
+fn render(template: &impl Template, status: StatusCode) -> Response {
+    match template.render() {
+        Ok(html) => (status, Html(html)).into_response(),
+        Err(e) => ApiError::internal(&e).into_response(),
+    }
+}
+
+/// An error as a page, with its request id.
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage<'a> {
+    title: &'a str,
+    message: &'a str,
+    request_id: &'a str,
+    disclaimer: &'a str,
+}
+
+fn error_page(error: ApiError) -> Response {
+    let title = match error.status {
+        StatusCode::NOT_FOUND => "Page not found",
+        StatusCode::BAD_REQUEST => "We could not read that request",
+        _ => "Something went wrong",
+    };
+    render(
+        &ErrorPage {
+            title,
+            message: &error.message,
+            request_id: &error.request_id,
+            disclaimer: DISCLAIMER,
+        },
+        error.status,
+    )
+}
+
+#[derive(Template)]
+#[template(path = "home.html")]
+struct HomePage<'a> {
+    flagship: Option<ConditionSummary>,
+    letters: &'a ConditionsPage,
+    disclaimer: &'a str,
+}
+
+/// `/`: the ask box, the flagship condition, and the A–Z index.
+pub async fn home(State(state): State<AppState>) -> Response {
+    let letters = state.kindred.conditions(None, 1);
+    render(
+        &HomePage {
+            flagship: state.kindred.flagship(),
+            letters: &letters,
+            disclaimer: DISCLAIMER,
+        },
+        StatusCode::OK,
+    )
+}
+
+/// Parameters of `/conditions`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConditionsParams {
+    letter: Option<String>,
+    page: Option<usize>,
+}
+
+#[derive(Template)]
+#[template(path = "conditions.html")]
+struct ConditionsListPage<'a> {
+    list: &'a ConditionsPage,
+    disclaimer: &'a str,
+}
+
+/// `/conditions`: the A–Z list, paginated.
+pub async fn conditions(
+    State(state): State<AppState>,
+    query: Result<StrictQuery<ConditionsParams>, ApiError>,
+) -> Response {
+    let params = match query {
+        Ok(StrictQuery(params, _)) => params,
+        Err(e) => return error_page(e),
+    };
+    let list = state
+        .kindred
+        .conditions(params.letter.as_deref(), params.page.unwrap_or(1));
+    render(
+        &ConditionsListPage {
+            list: &list,
+            disclaimer: DISCLAIMER,
+        },
+        StatusCode::OK,
+    )
+}
+
+#[derive(Template)]
+#[template(path = "condition.html")]
+struct ConditionPage<'a> {
+    condition: &'a ConditionView,
+    disclaimer: &'a str,
+}
+
+/// `/conditions/{slug}`: the merged article.
+pub async fn condition(State(state): State<AppState>, path: Result<StrictPath, ApiError>) -> Response {
+    let StrictPath(slug, id) = match path {
+        Ok(p) => p,
+        Err(e) => return error_page(e),
+    };
+    match state.kindred.condition(&slug) {
+        Some(condition) => render(
+            &ConditionPage {
+                condition: &condition,
+                disclaimer: DISCLAIMER,
+            },
+            StatusCode::OK,
+        ),
+        None => error_page(
+            ApiError::not_found(format!("Kindred has no condition page called \"{slug}\"."))
+                .with_request_id(&id),
+        ),
+    }
+}
+
+/// Parameters of `/ask` and `/search`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct QuestionParams {
+    q: Option<String>,
+    limit: Option<usize>,
+}
+
+#[derive(Template)]
+#[template(path = "ask.html")]
+struct AskPage<'a> {
+    question: &'a str,
+    answer: Option<&'a AnswerJson>,
+    disclaimer: &'a str,
+}
+
+/// `/ask?q=`: the answer with its citations, or why Kindred does not answer.
+pub async fn ask(
+    State(state): State<AppState>,
+    query: Result<StrictQuery<QuestionParams>, ApiError>,
+) -> Response {
+    let (params, id) = match query {
+        Ok(StrictQuery(params, id)) => (params, id),
+        Err(e) => return error_page(e),
+    };
+    let Some(q) = params.q.filter(|q| !q.trim().is_empty()) else {
+        return render(
+            &AskPage {
+                question: "",
+                answer: None,
+                disclaimer: DISCLAIMER,
+            },
+            StatusCode::OK,
+        );
+    };
+    let question = match checked_question(&q, &id) {
+        Ok(question) => question,
+        Err(e) => return error_page(e),
+    };
+    let limit = match checked_limit(params.limit, &id) {
+        Ok(limit) => limit,
+        Err(e) => return error_page(e),
+    };
+    match state.kindred.ask(&question, limit) {
+        Ok(answer) => render(
+            &AskPage {
+                question: &question,
+                answer: Some(&answer),
+                disclaimer: DISCLAIMER,
+            },
+            StatusCode::OK,
+        ),
+        Err(e) => error_page(ApiError::internal(&e).with_request_id(&id)),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "search.html")]
+struct SearchPage<'a> {
+    query: &'a str,
+    results: Option<&'a SearchView>,
+    disclaimer: &'a str,
+}
+
+/// `/search?q=`: conditions and passages.
+pub async fn search(
+    State(state): State<AppState>,
+    query: Result<StrictQuery<QuestionParams>, ApiError>,
+) -> Response {
+    let (params, id) = match query {
+        Ok(StrictQuery(params, id)) => (params, id),
+        Err(e) => return error_page(e),
+    };
+    let Some(q) = params.q.filter(|q| !q.trim().is_empty()) else {
+        return render(
+            &SearchPage {
+                query: "",
+                results: None,
+                disclaimer: DISCLAIMER,
+            },
+            StatusCode::OK,
+        );
+    };
+    let query = match checked_question(&q, &id) {
+        Ok(query) => query,
+        Err(e) => return error_page(e),
+    };
+    let limit = match checked_limit(params.limit.or(Some(10)), &id) {
+        Ok(limit) => limit,
+        Err(e) => return error_page(e),
+    };
+    match state.kindred.search(&query, limit) {
+        Ok(results) => render(
+            &SearchPage {
+                query: &query,
+                results: Some(&results),
+                disclaimer: DISCLAIMER,
+            },
+            StatusCode::OK,
+        ),
+        Err(e) => error_page(ApiError::internal(&e).with_request_id(&id)),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "source.html")]
+struct SourcePage<'a> {
+    source: &'a SourceView,
+    disclaimer: &'a str,
+}
+
+/// `/sources/{id}`: a cleaned document, its provenance and what cleaning removed.
+pub async fn source(State(state): State<AppState>, path: Result<StrictPath, ApiError>) -> Response {
+    let StrictPath(document, id) = match path {
+        Ok(p) => p,
+        Err(e) => return error_page(e),
+    };
+    match state.kindred.source(&document) {
+        Ok(Some(source)) => render(
+            &SourcePage {
+                source: &source,
+                disclaimer: DISCLAIMER,
+            },
+            StatusCode::OK,
+        ),
+        Ok(None) => error_page(
+            ApiError::not_found(format!("Kindred has no source document called \"{document}\"."))
+                .with_request_id(&id),
+        ),
+        Err(e) => error_page(ApiError::internal(&e).with_request_id(&id)),
+    }
+}
+
+/// The stylesheet (no CDN, cached for a day).
+pub async fn stylesheet() -> Response {
+    (
+        [
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("text/css; charset=utf-8"),
+            ),
+            (
+                header::CACHE_CONTROL,
+                HeaderValue::from_static("public, max-age=86400"),
+            ),
+        ],
+        STYLESHEET,
+    )
+        .into_response()
+}
+
+/// Any other path: a 404 page (JSON under `/api/`).
+pub async fn not_found(request: axum::extract::Request) -> Response {
+    let id = request
+        .headers()
+        .get(crate::REQUEST_ID)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    let error = ApiError::not_found("There is no page at this address.").with_request_id(&id);
+    if request.uri().path().starts_with("/api/") {
+        error.into_response()
+    } else {
+        error_page(error)
+    }
+}
