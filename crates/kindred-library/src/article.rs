@@ -3,7 +3,7 @@
 //! sources that say it.
 //!
 //! A statement is a paragraph or a list of a passage. Two statements are "the same" when one
-//! contains most of the other's word 3-shingles. Independence is counted by publisher, after mapping
+//! contains most of the other's word 3-shingles, or most of its content terms (a near-paraphrase). Independence is counted by publisher, after mapping
 //! every copy to the canonical document of its copy group: seed 000 and seed 003 (one Mayo Clinic
 //! article scraped twice) are one source, and so are a GARD page and the GHR page it copies.
 
@@ -17,6 +17,25 @@ use crate::{ConditionId, Library, PassageId};
 
 /// Share of the shorter statement's shingles the longer must hold for the two to be one statement.
 pub const PARAPHRASE_THRESHOLD: f64 = 0.6;
+/// Or: share of the smaller statement's distinct content terms the other must hold, reworded or not.
+pub const SHARED_TERMS_THRESHOLD: f64 = 0.75;
+/// Statements with fewer distinct content terms are compared by shingles only.
+const MIN_TERMS: usize = 6;
+
+fn text_terms(text: &str) -> BTreeSet<String> {
+    kindred_text::terms(text).into_iter().collect()
+}
+
+/// Whether two statements say the same in other words: most content terms of the smaller are in the
+/// larger ("The exact cause of dystonia is unknown" / "The exact cause of dystonia isn't known").
+fn same_terms(a: &BTreeSet<String>, b: &BTreeSet<String>) -> bool {
+    let (small, large) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    if small.len() < MIN_TERMS {
+        return false;
+    }
+    let shared = small.iter().filter(|t| large.contains(*t)).count();
+    shared as f64 / small.len() as f64 >= SHARED_TERMS_THRESHOLD
+}
 
 /// Where a statement was said.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -60,6 +79,7 @@ pub struct Article {
 
 struct Candidate {
     kind: SectionKind,
+    terms: BTreeSet<String>,
     block: Block,
     print: Fingerprint,
     source: StatementSource,
@@ -116,6 +136,7 @@ impl Library {
                 candidates.push(Candidate {
                     kind: passage.section,
                     print: shingle_fingerprint(&text, 3),
+                    terms: text_terms(&text),
                     block,
                     source: StatementSource {
                         document_idx,
@@ -129,13 +150,21 @@ impl Library {
         // Originals before copies, so the statement shown is the canonical wording.
         candidates.sort_by_key(|c| (c.kind, c.source.is_copy, c.source.document_idx));
         let mut sections: Vec<ArticleSection> = Vec::new();
-        let mut groups: Vec<(SectionKind, Fingerprint, Statement, BTreeSet<String>)> = Vec::new();
+        let mut groups: Vec<(
+            SectionKind,
+            Fingerprint,
+            Statement,
+            BTreeSet<String>,
+            BTreeSet<String>,
+        )> = Vec::new();
         for candidate in candidates {
-            let found = groups.iter_mut().find(|(kind, print, _, _)| {
-                *kind == candidate.kind && containment(print, &candidate.print) >= PARAPHRASE_THRESHOLD
+            let found = groups.iter_mut().find(|(kind, print, _, _, terms)| {
+                *kind == candidate.kind
+                    && (containment(print, &candidate.print) >= PARAPHRASE_THRESHOLD
+                        || same_terms(terms, &candidate.terms))
             });
             match found {
-                Some((_, _, statement, keys)) => {
+                Some((_, _, statement, keys, _)) => {
                     statement.sources.push(candidate.source);
                     keys.insert(candidate.independence_key);
                 }
@@ -148,6 +177,7 @@ impl Library {
                         n_independent: 0,
                     },
                     BTreeSet::from([candidate.independence_key]),
+                    candidate.terms,
                 )),
             }
         }
@@ -155,8 +185,8 @@ impl Library {
             let mut statements: Vec<(usize, Statement)> = groups
                 .iter()
                 .enumerate()
-                .filter(|(_, (k, _, _, _))| *k == kind)
-                .map(|(order, (_, _, statement, keys))| {
+                .filter(|(_, (k, _, _, _, _))| *k == kind)
+                .map(|(order, (_, _, statement, keys, _))| {
                     let mut statement = statement.clone();
                     statement.n_independent = keys.len();
                     (order, statement)
