@@ -86,6 +86,17 @@ struct Candidate {
     independence_key: String,
 }
 
+/// Statements found to say the same, while the article is built.
+struct Group {
+    kind: SectionKind,
+    /// Fingerprint and terms of the statement shown (the first said).
+    print: Fingerprint,
+    terms: BTreeSet<String>,
+    statement: Statement,
+    /// Publishers (of canonical documents) that say it.
+    independence_keys: BTreeSet<String>,
+}
+
 impl Library {
     /// For each document, the canonical document of its copy group (itself when it is no copy).
     pub fn canonical_document(&self) -> HashMap<u32, u32> {
@@ -150,45 +161,39 @@ impl Library {
         // Originals before copies, so the statement shown is the canonical wording.
         candidates.sort_by_key(|c| (c.kind, c.source.is_copy, c.source.document_idx));
         let mut sections: Vec<ArticleSection> = Vec::new();
-        let mut groups: Vec<(
-            SectionKind,
-            Fingerprint,
-            Statement,
-            BTreeSet<String>,
-            BTreeSet<String>,
-        )> = Vec::new();
+        let mut groups: Vec<Group> = Vec::new();
         for candidate in candidates {
-            let found = groups.iter_mut().find(|(kind, print, _, _, terms)| {
-                *kind == candidate.kind
-                    && (containment(print, &candidate.print) >= PARAPHRASE_THRESHOLD
-                        || same_terms(terms, &candidate.terms))
+            let found = groups.iter_mut().find(|group| {
+                group.kind == candidate.kind
+                    && (containment(&group.print, &candidate.print) >= PARAPHRASE_THRESHOLD
+                        || same_terms(&group.terms, &candidate.terms))
             });
             match found {
-                Some((_, _, statement, keys, _)) => {
-                    statement.sources.push(candidate.source);
-                    keys.insert(candidate.independence_key);
+                Some(group) => {
+                    group.statement.sources.push(candidate.source);
+                    group.independence_keys.insert(candidate.independence_key);
                 }
-                None => groups.push((
-                    candidate.kind,
-                    candidate.print,
-                    Statement {
+                None => groups.push(Group {
+                    kind: candidate.kind,
+                    print: candidate.print,
+                    terms: candidate.terms,
+                    statement: Statement {
                         block: candidate.block,
                         sources: vec![candidate.source],
                         n_independent: 0,
                     },
-                    BTreeSet::from([candidate.independence_key]),
-                    candidate.terms,
-                )),
+                    independence_keys: BTreeSet::from([candidate.independence_key]),
+                }),
             }
         }
         for kind in SectionKind::ALL {
             let mut statements: Vec<(usize, Statement)> = groups
                 .iter()
                 .enumerate()
-                .filter(|(_, (k, _, _, _, _))| *k == kind)
-                .map(|(order, (_, _, statement, keys, _))| {
-                    let mut statement = statement.clone();
-                    statement.n_independent = keys.len();
+                .filter(|(_, group)| group.kind == kind)
+                .map(|(order, group)| {
+                    let mut statement = group.statement.clone();
+                    statement.n_independent = group.independence_keys.len();
                     (order, statement)
                 })
                 .collect();
