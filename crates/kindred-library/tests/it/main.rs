@@ -4,6 +4,7 @@
 //! shows exactly the names, CUIs and sections it depends on.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod article;
 mod build;
 mod catalog;
 mod store;
