@@ -172,6 +172,28 @@ impl FocusRecognizer {
                 }
             })
             .collect();
+        // The names whose key is the run of words `start..start + n`, as matches.
+        let matches_at = |start: usize, n: usize, nested: bool| -> Vec<FocusMatch> {
+            let run = &stems[start..start + n];
+            if run.iter().all(|w| kindred_text::is_stopword(w)) {
+                return Vec::new();
+            }
+            let Some(entries) = self.by_key.get(&run.join(" ")) else {
+                return Vec::new();
+            };
+            entries
+                .iter()
+                .map(|(condition, name)| FocusMatch {
+                    condition: *condition,
+                    name: name.clone(),
+                    matched: words[start..start + n].join(" "),
+                    n_words: n,
+                    corrected: corrected_flags[start..start + n].iter().any(|c| *c),
+                    start,
+                    nested,
+                })
+                .collect()
+        };
         let mut found: Vec<FocusMatch> = Vec::new();
         let mut covered = vec![false; words.len()];
         for n in (1..=self.max_words.min(words.len())).rev() {
@@ -179,56 +201,23 @@ impl FocusRecognizer {
                 if covered[start..start + n].iter().any(|c| *c) {
                     continue;
                 }
-                let run = &stems[start..start + n];
-                if run.iter().all(|w| kindred_text::is_stopword(w)) {
-                    continue;
-                }
-                let key = run.join(" ");
-                if let Some(entries) = self.by_key.get(&key) {
-                    for (condition, name) in entries {
-                        found.push(FocusMatch {
-                            condition: *condition,
-                            name: name.clone(),
-                            matched: words[start..start + n].join(" "),
-                            n_words: n,
-                            corrected: corrected_flags[start..start + n].iter().any(|c| *c),
-                            start,
-                            nested: false,
-                        });
-                    }
+                let matches = matches_at(start, n, false);
+                if !matches.is_empty() {
+                    found.extend(matches);
                     covered[start..start + n].iter_mut().for_each(|c| *c = true);
                 }
             }
         }
         // Names nested in a longer match ("dystonia" in "cervical dystonia") are foci too, weaker:
-        // the longer name may be a condition the library has little text on.
+        // the longer name may be a condition the library has little text on. Only suffixes: in
+        // English the head noun comes last ("cervical dystonia" is a dystonia; it is not "cervical",
+        // which would stem like "cervicitis").
         let outer: Vec<(usize, usize)> = found.iter().map(|f| (f.start, f.start + f.n_words)).collect();
         for (outer_start, outer_end) in outer {
-            let span = outer_end - outer_start;
-            // Only suffixes: in English the head noun comes last ("cervical dystonia" is a dystonia;
-            // it is not "cervical", which would stem like "cervicitis").
-            for n in (1..span).rev() {
-                {
-                    let start = outer_end - n;
-                    let run = &stems[start..start + n];
-                    if run.iter().all(|w| kindred_text::is_stopword(w)) {
-                        continue;
-                    }
-                    if let Some(entries) = self.by_key.get(&run.join(" ")) {
-                        for (condition, name) in entries {
-                            if found.iter().any(|f| f.condition == *condition) {
-                                continue;
-                            }
-                            found.push(FocusMatch {
-                                condition: *condition,
-                                name: name.clone(),
-                                matched: words[start..start + n].join(" "),
-                                n_words: n,
-                                corrected: corrected_flags[start..start + n].iter().any(|c| *c),
-                                start,
-                                nested: true,
-                            });
-                        }
+            for n in (1..outer_end - outer_start).rev() {
+                for nested in matches_at(outer_end - n, n, true) {
+                    if !found.iter().any(|f| f.condition == nested.condition) {
+                        found.push(nested);
                     }
                 }
             }

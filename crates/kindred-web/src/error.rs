@@ -12,7 +12,8 @@ use utoipa::ToSchema;
 /// The body of every API error.
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 pub struct ErrorBody {
-    /// Stable machine-readable code (`bad_request`, `not_found`, `question_too_long`, `internal`).
+    /// Stable machine-readable code: `bad_query`, `bad_path`, `bad_limit`, `empty_question`,
+    /// `question_too_long`, `not_found`, `method_not_allowed` or `internal`.
     pub code: String,
     /// What went wrong, for people.
     pub message: String,

@@ -34,15 +34,17 @@ form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
 
 /// Request ids: a process-unique counter, prefixed with the start time so ids do not repeat across
 /// restarts. Short and readable for people quoting them in a bug report.
+/// The counter is process-wide, so two routers in one process never hand out the same id.
 #[derive(Clone)]
 struct Counter {
     prefix: Arc<str>,
-    next: Arc<std::sync::atomic::AtomicU64>,
 }
+
+static NEXT_REQUEST: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
 
 impl MakeRequestId for Counter {
     fn make_request_id<B>(&mut self, _request: &Request<B>) -> Option<RequestId> {
-        let n = self.next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let n = NEXT_REQUEST.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         HeaderValue::from_str(&format!("{}-{n}", self.prefix))
             .ok()
             .map(RequestId::new)
@@ -57,7 +59,6 @@ pub fn router(state: AppState) -> Router {
         .unwrap_or(0);
     let counter = Counter {
         prefix: format!("{started:x}").into(),
-        next: Arc::default(),
     };
     Router::new()
         .route("/", get(pages::home))
@@ -74,6 +75,8 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/conditions/{slug}", get(api::condition))
         .route("/api/v1/search", get(api::search))
         .route("/api/v1/sources/{id}", get(api::source))
+        // After every route: it applies to the routes already added.
+        .method_not_allowed_fallback(pages::method_not_allowed)
         .fallback(pages::not_found)
         .with_state(state)
         .layer(SetResponseHeaderLayer::overriding(
@@ -102,6 +105,27 @@ pub fn router(state: AppState) -> Router {
             tracing::info_span!("request", id, method = %request.method(), path = %request.uri().path())
         }))
         .layer(SetRequestIdLayer::new(REQUEST_ID, counter))
+        // Outermost: a client's id is kept only when it can be quoted (not empty, visible ASCII);
+        // otherwise it is dropped and the layer above makes one.
+        .layer(tower::util::MapRequestLayer::new(
+            drop_unquotable_request_id::<axum::body::Body>,
+        ))
+}
+
+/// Longest client-sent request id kept; longer ones are replaced rather than echoed and logged.
+const MAX_CLIENT_REQUEST_ID: usize = 128;
+
+/// Removes a client-sent request id that errors could not quote: empty, too long, or not visible
+/// ASCII.
+fn drop_unquotable_request_id<B>(mut request: Request<B>) -> Request<B> {
+    let unquotable = request
+        .headers()
+        .get(REQUEST_ID)
+        .is_some_and(|id| id.is_empty() || id.len() > MAX_CLIENT_REQUEST_ID || id.to_str().is_err());
+    if unquotable {
+        request.headers_mut().remove(REQUEST_ID);
+    }
+    request
 }
 
 /// Serves until Ctrl-C or SIGTERM, then finishes the requests in flight.
