@@ -21,7 +21,7 @@ pub use kindred_library::Error as LibraryError;
 pub use views::{
     BlockView, CONDITIONS_PER_PAGE, ConditionLink, ConditionSummary, ConditionView, ConditionsPage,
     LetterCount, SearchView, SectionView, SourceSectionView, SourceUsed, SourceView, StatementCitation,
-    StatementView,
+    StatementView, section_title,
 };
 
 /// The condition Kindred is deepest on; questions that name no condition are read in its context.

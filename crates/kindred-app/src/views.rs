@@ -213,6 +213,22 @@ pub struct SearchView {
     pub passages: Vec<PassageJson>,
 }
 
+/// The heading of a section kind for people (`risk_factors` → "Risk factors"); a kind this version
+/// does not know reads as its name with spaces.
+pub fn section_title(kind: &str) -> String {
+    match kindred_corpus::SectionKind::parse(kind) {
+        Some(kind) => kind.title().to_owned(),
+        None => {
+            let spaced = kind.replace('_', " ");
+            let mut chars = spaced.chars();
+            match chars.next() {
+                Some(first) => first.to_uppercase().chain(chars).collect(),
+                None => spaced,
+            }
+        }
+    }
+}
+
 fn initial(name: &str) -> String {
     match kindred_text::fold_for_match(name).chars().next() {
         Some(c) if c.is_ascii_lowercase() => c.to_string(),

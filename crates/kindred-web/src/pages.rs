@@ -4,7 +4,10 @@ use askama::Template;
 use axum::extract::State;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
-use kindred_app::{AnswerJson, ConditionSummary, ConditionView, ConditionsPage, SearchView, SourceView};
+use kindred_app::{
+    AnswerJson, ConditionSummary, ConditionView, ConditionsPage, SearchView, SourceView, StatementCitation,
+    StatementView,
+};
 use serde::Deserialize;
 
 use crate::api::{StrictPath, StrictQuery, checked_limit, checked_question};
@@ -37,6 +40,7 @@ fn error_page(error: ApiError) -> Response {
     let title = match error.status {
         StatusCode::NOT_FOUND => "Page not found",
         StatusCode::BAD_REQUEST => "We could not read that request",
+        StatusCode::METHOD_NOT_ALLOWED => "This address only answers GET",
         _ => "Something went wrong",
     };
     render(
@@ -112,6 +116,25 @@ pub async fn conditions(
 struct ConditionPage<'a> {
     condition: &'a ConditionView,
     disclaimer: &'a str,
+}
+
+impl ConditionPage<'_> {
+    /// A statement's sources that count, shown beside it: one citation per independent publisher,
+    /// copies left out, in the order given (the first is the wording shown).
+    fn independent<'s>(&self, statement: &'s StatementView) -> Vec<&'s StatementCitation> {
+        let mut shown: Vec<&StatementCitation> = Vec::new();
+        for citation in statement.citations.iter().filter(|c| !c.is_copy) {
+            if !shown.iter().any(|s| s.publisher == citation.publisher) {
+                shown.push(citation);
+            }
+        }
+        shown
+    }
+
+    /// How many of a statement's citations are copies (listed, never counted).
+    fn copies(&self, statement: &StatementView) -> usize {
+        statement.citations.iter().filter(|c| c.is_copy).count()
+    }
 }
 
 /// `/conditions/{slug}`: the merged article.
@@ -268,6 +291,56 @@ pub async fn source(State(state): State<AppState>, path: Result<StrictPath, ApiE
     }
 }
 
+/// Template filters.
+mod filters {
+    use std::fmt::Display;
+
+    /// An RFC 3339 timestamp as a date for people: `2026-11-22T00:52:53Z` → `22 November 2026`.
+    /// Anything else is shown as it is.
+    pub fn human_date(value: impl Display, _: &dyn askama::Values) -> askama::Result<String> {
+        let value = value.to_string();
+        Ok(super::human_date(&value).unwrap_or(value))
+    }
+
+    /// A section kind (`risk_factors`) as a heading for people (`Risk factors`).
+    pub fn section_title(value: impl Display, _: &dyn askama::Values) -> askama::Result<String> {
+        Ok(super::section_title(&value.to_string()))
+    }
+}
+
+const MONTHS: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
+fn human_date(value: &str) -> Option<String> {
+    let date = value.get(..10)?;
+    let mut parts = date.split('-');
+    let (year, month, day) = (parts.next()?, parts.next()?, parts.next()?);
+    let month: usize = month.parse().ok()?;
+    let day: u32 = day.parse().ok()?;
+    if year.len() != 4 || !year.bytes().all(|b| b.is_ascii_digit()) || !(1..=31).contains(&day) {
+        return None;
+    }
+    Some(format!("{day} {} {year}", MONTHS.get(month.checked_sub(1)?)?))
+}
+
+/// The heading of a section kind for people ("diagnosis" → "Tests and diagnosis"); one list of
+/// titles, kept by the corpus, serves condition pages, citations and source pages alike.
+fn section_title(kind: &str) -> String {
+    kindred_app::section_title(kind)
+}
+
 /// The stylesheet (no CDN, cached for a day).
 pub async fn stylesheet() -> Response {
     (
@@ -288,16 +361,63 @@ pub async fn stylesheet() -> Response {
 
 /// Any other path: a 404 page (JSON under `/api/`).
 pub async fn not_found(request: axum::extract::Request) -> Response {
+    fallback_error(&request, ApiError::not_found("There is no page at this address."))
+}
+
+/// A known path with a method it does not serve (anything but GET and HEAD): a 405 page (JSON under
+/// `/api/`). The router adds the `Allow` header.
+pub async fn method_not_allowed(request: axum::extract::Request) -> Response {
+    fallback_error(
+        &request,
+        ApiError {
+            status: StatusCode::METHOD_NOT_ALLOWED,
+            code: "method_not_allowed",
+            message: format!("This address does not accept {}; use GET.", request.method()),
+            request_id: String::new(),
+        },
+    )
+}
+
+/// An error of the router itself, tagged with the request id: JSON under `/api/`, a page elsewhere.
+fn fallback_error(request: &axum::extract::Request, error: ApiError) -> Response {
     let id = request
         .headers()
         .get(crate::REQUEST_ID)
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default()
         .to_owned();
-    let error = ApiError::not_found("There is no page at this address.").with_request_id(&id);
+    let error = error.with_request_id(&id);
     if request.uri().path().starts_with("/api/") {
         error.into_response()
     } else {
         error_page(error)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{human_date, section_title};
+
+    #[test]
+    fn dates_for_people() {
+        assert_eq!(
+            human_date("2026-11-22T00:52:53.953914813Z").as_deref(),
+            Some("22 November 2026")
+        );
+        assert_eq!(
+            human_date("2025-01-05T10:00:00+01:00").as_deref(),
+            Some("5 January 2025")
+        );
+        assert_eq!(human_date("2025-13-05T10:00:00Z"), None);
+        assert_eq!(human_date("yesterday"), None);
+        assert_eq!(human_date(""), None);
+    }
+
+    #[test]
+    fn section_titles_for_people() {
+        assert_eq!(section_title("diagnosis"), "Tests and diagnosis");
+        assert_eq!(section_title("risk_factors"), "Risk factors");
+        assert_eq!(section_title("new_kind"), "New kind");
+        assert_eq!(section_title(""), "");
     }
 }
