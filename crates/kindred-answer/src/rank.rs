@@ -210,9 +210,16 @@ guess. Try naming the condition, or browse the conditions A–Z."
                 .to_owned(),
         );
     }
+    // Passages far below the best are noise to a reader: a question about botox shots should not
+    // cite a page on anemia because it mentions an injection.
+    let floor = top.score * MIN_RELATIVE_SCORE;
+    ranked.retain(|r| r.score >= floor);
     ranked.truncate(limit);
     Decision::Answer(ranked)
 }
+
+/// Share of the best passage's score a passage needs to be cited beside it.
+const MIN_RELATIVE_SCORE: f32 = 0.5;
 
 fn no_support() -> String {
     "Kindred's library has nothing on this question yet, so it does not answer rather than guess.".to_owned()

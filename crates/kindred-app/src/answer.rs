@@ -458,7 +458,14 @@ impl Kindred {
             context: context.map(condition_name),
         };
         let safety_notice = analysis.safety.notice().map(str::to_owned);
-        // Condition pages to read next: what the question named, else what it came closest to.
+        // Condition pages to read next: what the question named, else what it came closest to. An
+        // abstention on a question that named nothing suggests nothing: "the capital of France"
+        // is not a question about slipped capital femoral epiphysis.
+        let closest = if matches!(decision, Decision::Abstain(_)) && shown.is_empty() {
+            &[][..]
+        } else {
+            closest
+        };
         let mut conditions: Vec<crate::ConditionLink> = Vec::new();
         for &id in shown.iter().chain(closest) {
             if let Some(link) = self.condition_link(kindred_library::ConditionId(id))

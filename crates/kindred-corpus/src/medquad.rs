@@ -353,6 +353,7 @@ pub fn read_medquad_xml(path: &Path, origin: &str, bytes: &[u8]) -> Result<Docum
         .ok_or_else(|| not_medquad(&format!("unknown source \"{source_attribute}\"")))?;
     let doc_id = doc_id.ok_or_else(|| not_medquad("<Document> has no id attribute"))?;
     let prefix = source.id_prefix();
+    let mut removed = Vec::new();
     let sections: Vec<Section> = sections
         .into_iter()
         .enumerate()
@@ -366,7 +367,7 @@ pub fn read_medquad_xml(path: &Path, origin: &str, bytes: &[u8]) -> Result<Docum
                 answer_id: Some(format!("{prefix}_{doc_id}_Sec{}", pair_idx + 1)),
                 question: Some(question),
                 qtype,
-                blocks: answer_blocks(&answer),
+                blocks: answer_blocks(&answer, &mut removed),
             }
         })
         .collect();
@@ -393,7 +394,7 @@ pub fn read_medquad_xml(path: &Path, origin: &str, bytes: &[u8]) -> Result<Docum
         semantic_group,
         category,
         sections,
-        removed: Vec::new(),
+        removed,
         origin: origin.to_owned(),
     })
 }
@@ -411,14 +412,29 @@ fn resolve_entity(name: &str) -> Option<char> {
 
 /// Turns a MedQuAD answer into one paragraph block. MedQuAD flattens lists into "  - item" runs;
 /// we keep the text whole, normalised, so the passage is exactly the judged answer.
-pub(crate) fn answer_blocks(answer: &str) -> Vec<Block> {
-    let text = kindred_text::normalize(answer);
+pub(crate) fn answer_blocks(answer: &str, removed: &mut Vec<String>) -> Vec<Block> {
+    let mut text = kindred_text::normalize(answer);
+    // MedlinePlus summaries end with the agency they summarise ("NIH: National Institute of
+    // Neurological Disorders and Stroke"): a credit, not a statement. It is kept in `removed`.
+    if let Some(idx) = text.rfind(" NIH: ")
+        && let credit = text[idx + 1..].to_owned()
+        && credit.len() <= MAX_CREDIT_LEN
+        && !credit.contains(['.', '!', '?'])
+    {
+        text.truncate(idx);
+        if !removed.contains(&credit) {
+            removed.push(credit);
+        }
+    }
     if text.is_empty() {
         Vec::new()
     } else {
         vec![Block::Paragraph { text }]
     }
 }
+
+/// Longest trailing credit line stripped from a MedQuAD answer.
+const MAX_CREDIT_LEN: usize = 120;
 
 #[cfg(test)]
 mod tests {
@@ -450,6 +466,33 @@ mod tests {
                 text: "Dystonias are movement disorders & more.".into()
             }]
         );
+    }
+
+    #[test]
+    fn medlineplus_credit_is_not_a_statement() {
+        let mut removed = Vec::new();
+        let blocks = answer_blocks(
+            "Dystonia is a movement disorder.    NIH: National Institute of Neurological Disorders and Stroke",
+            &mut removed,
+        );
+        assert_eq!(
+            blocks,
+            vec![Block::Paragraph {
+                text: "Dystonia is a movement disorder.".into()
+            }]
+        );
+        assert_eq!(
+            removed,
+            vec!["NIH: National Institute of Neurological Disorders and Stroke"]
+        );
+        // A sentence that merely mentions NIH stays whole.
+        let mut removed = Vec::new();
+        let text = "Research is funded by the NIH: grants go to many centers. More is planned.";
+        assert_eq!(
+            answer_blocks(text, &mut removed),
+            vec![Block::Paragraph { text: text.into() }]
+        );
+        assert!(removed.is_empty());
     }
 
     #[test]
