@@ -276,25 +276,24 @@ impl Kindred {
         self.flagship_id().and_then(|id| self.summary(ConditionId(id)))
     }
 
-    /// One page of the A–Z list of conditions that have text, sorted by name.
+    /// One page of the A–Z list of the whole catalog, sorted by name. Conditions the sources name
+    /// without giving text are listed too (their pages link the original pages).
     pub fn conditions(&self, letter: Option<&str>, page: usize) -> ConditionsPage {
         let catalog = &self.library().catalog;
-        let counts = self.passage_counts();
-        let mut with_text: Vec<(String, ConditionId)> = catalog
+        let mut catalog_names: Vec<(String, ConditionId)> = catalog
             .conditions
             .iter()
-            .filter(|c| counts.contains_key(&c.id.0))
             .map(|c| (kindred_text::fold_for_match(&c.name), c.id))
             .collect();
-        with_text.sort();
+        catalog_names.sort();
         let mut letters: BTreeMap<String, usize> = BTreeMap::new();
-        for (folded, _) in &with_text {
+        for (folded, _) in &catalog_names {
             *letters.entry(initial(folded)).or_default() += 1;
         }
         let letter = letter
             .map(str::to_ascii_lowercase)
             .filter(|l| letters.contains_key(l));
-        let matching: Vec<ConditionId> = with_text
+        let matching: Vec<ConditionId> = catalog_names
             .iter()
             .filter(|(folded, _)| letter.as_ref().is_none_or(|l| &initial(folded) == l))
             .map(|(_, id)| *id)
@@ -373,6 +372,15 @@ impl Kindred {
                     .collect(),
             })
             .collect();
+        // Every document about the condition is listed, cited or not: one whose answers were removed
+        // upstream still links the original page.
+        used.extend(
+            condition
+                .documents
+                .iter()
+                .filter_map(|d| library.documents.iter().position(|info| &info.id == d))
+                .map(|i| i as u32),
+        );
         let sources = used
             .into_iter()
             .filter_map(|document_idx| {
@@ -495,9 +503,7 @@ impl Kindred {
                         }
                     })
                     .min();
-                if let Some(rank) = best
-                    && self.passage_counts().contains_key(&condition.id.0)
-                {
+                if let Some(rank) = best {
                     conditions.push((rank, condition.id));
                 }
             }

@@ -115,11 +115,20 @@ impl kindred_app::Progress for Bar {
 }
 
 fn main() -> std::process::ExitCode {
+    let cli = Cli::parse();
+    // Logs go to standard error. A server logs every request by default; the other commands only
+    // warnings, so their output stays readable. KINDRED_LOG overrides either (e.g. `debug`).
+    let default_level = if matches!(cli.command, Command::Serve { .. }) {
+        "info"
+    } else {
+        "warn"
+    };
+    let filter = tracing_subscriber::EnvFilter::try_from_env("KINDRED_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default_level));
     tracing_subscriber::fmt()
-        .with_env_filter(tracing_subscriber::EnvFilter::from_env("KINDRED_LOG"))
+        .with_env_filter(filter)
         .with_writer(std::io::stderr)
         .init();
-    let cli = Cli::parse();
     match run(cli) {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(error) => {

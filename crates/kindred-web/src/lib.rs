@@ -103,7 +103,9 @@ pub fn router(state: AppState) -> Router {
                 .and_then(|v| v.to_str().ok())
                 .unwrap_or("-");
             tracing::info_span!("request", id, method = %request.method(), path = %request.uri().path())
-        }))
+        })
+        .on_response(tower_http::trace::DefaultOnResponse::new().level(tracing::Level::INFO).latency_unit(tower_http::LatencyUnit::Micros))
+        .on_failure(tower_http::trace::DefaultOnFailure::new().level(tracing::Level::ERROR)))
         .layer(SetRequestIdLayer::new(REQUEST_ID, counter))
         // Outermost: a client's id is kept only when it can be quoted (not empty, visible ASCII);
         // otherwise it is dropped and the layer above makes one.

@@ -258,3 +258,15 @@ async fn empty_forms_render() {
         );
     }
 }
+
+#[tokio::test]
+async fn a_condition_without_text_links_its_original_pages() {
+    // A.D.A.M. answers were removed from MedQuAD: the condition is listed, its page says so and
+    // links the original MedlinePlus page instead of showing nothing.
+    let html = page("/conditions/a-guide-to-clinical-trials-for-cancer").await;
+    assert!(html.contains("give no text about it yet"), "the notice");
+    assert!(
+        html.contains(r#"href="https://www.nlm.nih.gov/medlineplus/ency/patientinstructions/000823.htm""#)
+    );
+    assert!(html.contains(r#"href="/sources/ADAM_0000001""#));
+}
