@@ -174,32 +174,56 @@ struct AskPage<'a> {
     disclaimer: &'a str,
 }
 
+/// What `/ask` and `/search` were given: nothing yet (show the empty form), or a checked question
+/// and limit.
+enum Asked {
+    Empty,
+    Question {
+        text: String,
+        limit: usize,
+        request_id: String,
+    },
+}
+
+fn asked(
+    query: Result<StrictQuery<QuestionParams>, ApiError>,
+    default_limit: usize,
+) -> Result<Asked, ApiError> {
+    let StrictQuery(params, id) = query?;
+    let Some(q) = params.q.filter(|q| !q.trim().is_empty()) else {
+        return Ok(Asked::Empty);
+    };
+    let text = checked_question(&q, &id)?;
+    let limit = checked_limit(params.limit.or(Some(default_limit)), &id)?;
+    Ok(Asked::Question {
+        text,
+        limit,
+        request_id: id,
+    })
+}
+
 /// `/ask?q=`: the answer with its citations, or why Kindred does not answer.
 pub async fn ask(
     State(state): State<AppState>,
     query: Result<StrictQuery<QuestionParams>, ApiError>,
 ) -> Response {
-    let (params, id) = match query {
-        Ok(StrictQuery(params, id)) => (params, id),
-        Err(e) => return error_page(e),
-    };
-    let Some(q) = params.q.filter(|q| !q.trim().is_empty()) else {
-        return render(
-            &AskPage {
-                question: "",
-                answer: None,
-                disclaimer: DISCLAIMER,
-            },
-            StatusCode::OK,
-        );
-    };
-    let question = match checked_question(&q, &id) {
-        Ok(question) => question,
-        Err(e) => return error_page(e),
-    };
-    let limit = match checked_limit(params.limit, &id) {
-        Ok(limit) => limit,
-        Err(e) => return error_page(e),
+    let (question, limit, id) = match asked(query, 5) {
+        Ok(Asked::Question {
+            text,
+            limit,
+            request_id,
+        }) => (text, limit, request_id),
+        Ok(Asked::Empty) => {
+            return render(
+                &AskPage {
+                    question: "",
+                    answer: None,
+                    disclaimer: DISCLAIMER,
+                },
+                StatusCode::OK,
+            );
+        }
+        Err(error) => return error_page(error),
     };
     match state.kindred.ask(&question, limit) {
         Ok(answer) => render(
@@ -227,27 +251,23 @@ pub async fn search(
     State(state): State<AppState>,
     query: Result<StrictQuery<QuestionParams>, ApiError>,
 ) -> Response {
-    let (params, id) = match query {
-        Ok(StrictQuery(params, id)) => (params, id),
-        Err(e) => return error_page(e),
-    };
-    let Some(q) = params.q.filter(|q| !q.trim().is_empty()) else {
-        return render(
-            &SearchPage {
-                query: "",
-                results: None,
-                disclaimer: DISCLAIMER,
-            },
-            StatusCode::OK,
-        );
-    };
-    let query = match checked_question(&q, &id) {
-        Ok(query) => query,
-        Err(e) => return error_page(e),
-    };
-    let limit = match checked_limit(params.limit.or(Some(10)), &id) {
-        Ok(limit) => limit,
-        Err(e) => return error_page(e),
+    let (query, limit, id) = match asked(query, 10) {
+        Ok(Asked::Question {
+            text,
+            limit,
+            request_id,
+        }) => (text, limit, request_id),
+        Ok(Asked::Empty) => {
+            return render(
+                &SearchPage {
+                    query: "",
+                    results: None,
+                    disclaimer: DISCLAIMER,
+                },
+                StatusCode::OK,
+            );
+        }
+        Err(error) => return error_page(error),
     };
     match state.kindred.search(&query, limit) {
         Ok(results) => render(
