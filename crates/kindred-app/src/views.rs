@@ -229,6 +229,27 @@ pub fn section_title(kind: &str) -> String {
     }
 }
 
+/// How names sort for people: folded, with numbers in numeric order ("Dystonia 2" before
+/// "Dystonia 11").
+fn sort_key(name: &str) -> String {
+    let folded = kindred_text::fold_for_match(name);
+    let mut key = String::with_capacity(folded.len() + 8);
+    let mut digits = String::new();
+    for c in folded.chars().chain(std::iter::once(' ')) {
+        if c.is_ascii_digit() {
+            digits.push(c);
+            continue;
+        }
+        if !digits.is_empty() {
+            key.push_str(&format!("{digits:0>8}"));
+            digits.clear();
+        }
+        key.push(c);
+    }
+    key.pop();
+    key
+}
+
 fn initial(name: &str) -> String {
     match kindred_text::fold_for_match(name).chars().next() {
         Some(c) if c.is_ascii_lowercase() => c.to_string(),
@@ -283,7 +304,7 @@ impl Kindred {
         let mut catalog_names: Vec<(String, ConditionId)> = catalog
             .conditions
             .iter()
-            .map(|c| (kindred_text::fold_for_match(&c.name), c.id))
+            .map(|c| (sort_key(&c.name), c.id))
             .collect();
         catalog_names.sort();
         let mut letters: BTreeMap<String, usize> = BTreeMap::new();
@@ -514,7 +535,7 @@ impl Kindred {
                 self.library()
                     .catalog
                     .get(*id)
-                    .map(|c| kindred_text::fold_for_match(&c.name))
+                    .map(|c| sort_key(&c.name))
                     .unwrap_or_default(),
             )
         });
@@ -551,5 +572,32 @@ fn block_view(block: &Block) -> BlockView {
         kind: kind.to_owned(),
         text,
         items,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::sort_key;
+
+    #[test]
+    fn numbers_sort_as_numbers() {
+        let mut names = vec![
+            "Dystonia 11",
+            "Dystonia 2",
+            "dystonia 6",
+            "Dystonia",
+            "Dystonia 1",
+        ];
+        names.sort_by_key(|n| sort_key(n));
+        assert_eq!(
+            names,
+            vec![
+                "Dystonia",
+                "Dystonia 1",
+                "Dystonia 2",
+                "dystonia 6",
+                "Dystonia 11"
+            ]
+        );
     }
 }
