@@ -213,7 +213,18 @@ guess. Try naming the condition, or browse the conditions A–Z."
     // Passages far below the best are noise to a reader: a question about botox shots should not
     // cite a page on anemia because it mentions an injection.
     let floor = top.score * MIN_RELATIVE_SCORE;
-    ranked.retain(|r| r.score >= floor);
+    let focus_of: std::collections::HashMap<u32, f32> = candidates
+        .iter()
+        .map(|c| (c.passage_idx, c.focus_weight))
+        .collect();
+    let top_idx = top.passage_idx;
+    // Beside the best, a passage must also be on the question's subject: about a condition it
+    // names (or the context), or covering most of what it asks.
+    ranked.retain(|r| {
+        r.passage_idx == top_idx
+            || (r.score >= floor
+                && (focus_of.get(&r.passage_idx).copied().unwrap_or(0.0) > 0.0 || r.coverage >= 0.5))
+    });
     ranked.truncate(limit);
     Decision::Answer(ranked)
 }
