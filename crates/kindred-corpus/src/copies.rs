@@ -70,17 +70,25 @@ pub fn find_copies(documents: &[Document]) -> Vec<CopyGroup> {
         let root = find(&mut parent, doc_idx);
         groups.entry(root).or_default().push(doc_idx);
     }
+    // `lowest` was keyed by the root at the time of each union; later unions may have moved it.
+    let mut lowest_by_root: HashMap<usize, f64> = HashMap::new();
+    for (old_root, score) in lowest {
+        let entry = lowest_by_root.entry(find(&mut parent, old_root)).or_insert(1.0);
+        *entry = entry.min(score);
+    }
     let mut out: Vec<CopyGroup> = groups
         .into_iter()
         .filter(|(_, members)| members.len() > 1)
-        .map(|(root, mut members)| {
-            members.sort_by_key(|&i| (std::cmp::Reverse(documents[i].plain_text().len()), i));
-            let containment = lowest
+        .map(|(root, members)| {
+            let mut by_length: Vec<(usize, usize)> = members
                 .iter()
-                .filter(|(r, _)| find(&mut parent.clone(), **r) == root)
-                .map(|(_, s)| *s)
-                .fold(1.0, f64::min);
-            CopyGroup { members, containment }
+                .map(|&i| (documents[i].plain_text().len(), i))
+                .collect();
+            by_length.sort_by_key(|&(len, i)| (std::cmp::Reverse(len), i));
+            CopyGroup {
+                members: by_length.into_iter().map(|(_, i)| i).collect(),
+                containment: lowest_by_root.get(&root).copied().unwrap_or(1.0),
+            }
         })
         .collect();
     out.sort_by(|a, b| a.members.cmp(&b.members));

@@ -134,15 +134,18 @@ impl Library {
     /// Builds the library from its sources: fills judged answers, merges the catalog, cuts passages
     /// and finds copies. Fails (without side effects) when a judged answer names an unknown pair.
     pub fn build(sources: &[SourceData]) -> Result<Library, Error> {
-        let mut documents: Vec<(Document, &str)> = Vec::new();
+        // One copy of every document (judged answers are filled into it), and its source beside it.
+        let mut documents: Vec<Document> = Vec::new();
+        let mut source_of: Vec<&str> = Vec::new();
         for source in sources {
             for doc in &source.documents {
-                documents.push((doc.clone(), source.record.id.as_str()));
+                documents.push(doc.clone());
+                source_of.push(source.record.id.as_str());
             }
         }
         // Fill answers from judged CSVs.
         let mut section_by_answer: HashMap<String, (usize, usize)> = HashMap::new();
-        for (doc_idx, (doc, _)) in documents.iter().enumerate() {
+        for (doc_idx, doc) in documents.iter().enumerate() {
             for (section_idx, section) in doc.sections.iter().enumerate() {
                 if let Some(answer_id) = &section.answer_id {
                     section_by_answer.insert(answer_id.clone(), (doc_idx, section_idx));
@@ -167,7 +170,7 @@ impl Library {
             }
             for answer in &source.judged {
                 if let Some(&(doc_idx, section_idx)) = section_by_answer.get(&answer.answer_id) {
-                    let section = &mut documents[doc_idx].0.sections[section_idx];
+                    let section = &mut documents[doc_idx].sections[section_idx];
                     if !section.has_text() && !answer.text.is_empty() {
                         section.blocks = vec![kindred_corpus::Block::Paragraph {
                             text: answer.text.clone(),
@@ -176,13 +179,12 @@ impl Library {
                 }
             }
         }
-        let plain: Vec<Document> = documents.iter().map(|(d, _)| d.clone()).collect();
-        let catalog = Catalog::build(&plain);
-        let copy_groups = kindred_corpus::find_copies(&plain);
+        let catalog = Catalog::build(&documents);
+        let copy_groups = kindred_corpus::find_copies(&documents);
         let canonical_of = canonical_documents(&copy_groups);
 
         let mut passages = Vec::new();
-        for (doc_idx, (doc, source_id)) in documents.iter().enumerate() {
+        for (doc_idx, (doc, source_id)) in documents.iter().zip(&source_of).enumerate() {
             let condition = catalog.by_document.get(&doc.id).copied();
             let mut section_no = 0;
             for section in &doc.sections {
@@ -246,10 +248,11 @@ impl Library {
         passages.retain(|p| seen_ids.insert(p.id.clone()));
         let copies = copy_groups
             .iter()
-            .map(|g| g.members.iter().map(|&i| documents[i].0.id.clone()).collect())
+            .map(|g| g.members.iter().map(|&i| documents[i].id.clone()).collect())
             .collect();
         let documents = documents
             .iter()
+            .zip(&source_of)
             .map(|(d, source)| DocumentInfo {
                 id: d.id.clone(),
                 collection: d.collection,
@@ -385,22 +388,19 @@ fn mark_copied_passages(passages: &mut [Passage], canonical_of: &HashMap<usize, 
         let Some(canonical_passages) = by_document.get(&(canonical_doc as u32)) else {
             continue;
         };
+        // Each canonical passage is fingerprinted once, not once per copy passage compared to it.
+        let canonical_prints: Vec<(usize, kindred_text::Fingerprint)> = canonical_passages
+            .iter()
+            .map(|&c| (c, kindred_text::shingle_fingerprint(&passages[c].text, 3)))
+            .collect();
         for &copy_idx in copy_passages {
             if passages[copy_idx].copy_of.is_some() {
                 continue;
             }
             let print = kindred_text::shingle_fingerprint(&passages[copy_idx].text, 3);
-            let best = canonical_passages
+            let best = canonical_prints
                 .iter()
-                .map(|&c| {
-                    (
-                        c,
-                        kindred_text::containment(
-                            &print,
-                            &kindred_text::shingle_fingerprint(&passages[c].text, 3),
-                        ),
-                    )
-                })
+                .map(|(c, canonical)| (*c, kindred_text::containment(&print, canonical)))
                 .max_by(|a, b| a.1.total_cmp(&b.1));
             if let Some((canonical_idx, score)) = best
                 && score >= kindred_corpus::COPY_THRESHOLD
