@@ -6,6 +6,7 @@
 
 mod answer;
 mod bundle;
+pub mod community;
 mod error;
 mod eval;
 mod ingest;

@@ -20,6 +20,10 @@ struct Cli {
         default_value = "./kindred-data"
     )]
     data_dir: PathBuf,
+    /// The community database: `sqlite://…` or `postgres://user:password@host/db`. Default: SQLite
+    /// in the data directory (`kindred.db`).
+    #[arg(long, global = true, env = "KINDRED_DATABASE_URL", hide_env_values = true)]
+    database_url: Option<String>,
     #[command(subcommand)]
     command: Command,
 }
@@ -53,12 +57,40 @@ enum Command {
         /// Address to listen on.
         #[arg(long, env = "KINDRED_ADDR", default_value = "127.0.0.1:8080")]
         addr: std::net::SocketAddr,
+        /// Mark cookies `Secure` (serve behind HTTPS).
+        #[arg(long, env = "KINDRED_SECURE_COOKIES")]
+        secure_cookies: bool,
+    },
+    /// Administration of the community.
+    Admin {
+        #[command(subcommand)]
+        action: AdminAction,
+    },
+    /// Add clearly-labelled synthetic members (handles `synthetic-…`, no password) for demos and
+    /// benchmarks. They can appear as Alikes, labelled, and never count in member-reported outcomes.
+    Demo {
+        /// How many members to add.
+        #[arg(long)]
+        members: usize,
+        /// Seed of the generator (same seed, same members).
+        #[arg(long, default_value_t = 2013)]
+        seed: u64,
     },
     /// Sources, documents, passages, conditions and copies found.
     Stats {
         /// As JSON.
         #[arg(long)]
         json: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum AdminAction {
+    /// Create an administrator. The password is read from the first line of standard input (or
+    /// KINDRED_ADMIN_PASSWORD), never from the command line.
+    Create {
+        /// The administrator's handle.
+        handle: String,
     },
 }
 
@@ -219,16 +251,62 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 println!("questions: {}", report.kindred.n_questions);
             }
         }
-        Command::Serve { addr } => {
+        Command::Serve { addr, secure_cookies } => {
             let kindred = open_or_build(&cli.data_dir)?;
             kindred.warm_up()?;
-            let runtime = tokio::runtime::Builder::new_multi_thread()
-                .enable_all()
-                .build()
-                .context("starting the async runtime")?;
-            runtime
-                .block_on(kindred_web::serve(addr, kindred_web::AppState::new(kindred)))
-                .with_context(|| format!("serving on {addr}"))?;
+            let runtime = runtime()?;
+            runtime.block_on(async {
+                let community = open_community(&cli.data_dir, cli.database_url.as_deref()).await?;
+                let state =
+                    kindred_web::AppState::new(kindred, community).with_secure_cookies(secure_cookies);
+                kindred_web::serve(addr, state)
+                    .await
+                    .with_context(|| format!("serving on {addr}"))
+            })?;
+        }
+        Command::Admin {
+            action: AdminAction::Create { handle },
+        } => {
+            let password = match std::env::var("KINDRED_ADMIN_PASSWORD") {
+                Ok(password) => password,
+                Err(_) => {
+                    if std::io::stdin().is_terminal() {
+                        eprint!("password for {handle}: ");
+                    }
+                    let mut line = String::new();
+                    std::io::stdin()
+                        .lock()
+                        .read_line(&mut line)
+                        .context("reading the password from standard input")?;
+                    line.trim_end_matches(['\r', '\n']).to_owned()
+                }
+            };
+            runtime()?.block_on(async {
+                let community = open_community(&cli.data_dir, cli.database_url.as_deref()).await?;
+                let admin = community.create_admin(&handle, &password).await?;
+                println!("created administrator {}", admin.handle);
+                anyhow::Ok(())
+            })?;
+        }
+        Command::Demo { members, seed } => {
+            let kindred = open_or_build(&cli.data_dir)?;
+            runtime()?.block_on(async {
+                let community = open_community(&cli.data_dir, cli.database_url.as_deref()).await?;
+                let bar = if std::io::stderr().is_terminal() {
+                    ProgressBar::new(members as u64)
+                } else {
+                    ProgressBar::hidden()
+                };
+                let added = community
+                    .add_synthetic_members(&kindred, members, seed, |n| bar.set_position(n as u64))
+                    .await?;
+                bar.finish_and_clear();
+                println!(
+                    "added {added} synthetic members (handles synthetic-…; they cannot sign in); {} in the Alikes index",
+                    community.n_matchable()
+                );
+                anyhow::Ok(())
+            })?;
         }
         Command::Stats { json } => {
             let kindred = Kindred::open(&cli.data_dir)?.with_context(|| {
@@ -262,6 +340,33 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         }
     }
     Ok(())
+}
+
+fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("starting the async runtime")
+}
+
+/// Opens the community database (SQLite in the data directory unless a URL is given), migrating
+/// it, and loads the in-memory Alikes index and outcome tallies.
+async fn open_community(
+    data_dir: &Path,
+    database_url: Option<&str>,
+) -> anyhow::Result<kindred_app::community::Community> {
+    let url = match database_url {
+        Some(url) => url.to_owned(),
+        None => {
+            std::fs::create_dir_all(data_dir).with_context(|| format!("creating {}", data_dir.display()))?;
+            kindred_store::sqlite_url(data_dir)
+        }
+    };
+    let backend = kindred_store::Backend::of_url(&url)?;
+    let store = kindred_store::Store::open(&url)
+        .await
+        .with_context(|| format!("opening the {} community database", backend.name()))?;
+    Ok(kindred_app::community::Community::open(store).await?)
 }
 
 /// Opens the library, building the bundled one first when the data directory has none.

@@ -33,7 +33,8 @@ pub use error::Error;
 pub use ids::{MemberId, PostId, RecordId, ReportId};
 pub use kindred_auth::Role;
 pub use records::{
-    AuditRecord, MemberRecord, NewPost, PostRecord, ReportRecord, SessionRecord, TrackerKind, TrackerRecord,
+    AuditRecord, MemberRecord, NewPost, PostRecord, ReportRecord, SessionRecord, SyntheticRow, TrackerKind,
+    TrackerRecord,
 };
 
 /// Result of store operations.
@@ -195,6 +196,65 @@ impl Store {
         .await
         .map_err(|source| unique_or(source, "create member", Error::HandleTaken))?;
         Ok(MemberId(get(&row, "id")?))
+    }
+
+    /// Inserts generated demo members (no password: they cannot sign in) with their profiles and
+    /// group memberships, in one transaction. Returns their ids in order.
+    pub async fn insert_synthetic_members<P: Serialize>(
+        &self,
+        members: &[SyntheticRow<'_, P>],
+        now: i64,
+    ) -> Result<Vec<MemberId>> {
+        let mut tx = self.begin("insert synthetic members").await?;
+        let mut ids = Vec::with_capacity(members.len());
+        for member in members {
+            let row = sqlx::query(
+                "INSERT INTO members (handle, handle_key, password_hash, role, synthetic, created_at) \
+                 VALUES ($1, $2, NULL, 'member', 1, $3) RETURNING id",
+            )
+            .bind(member.handle)
+            .bind(member.handle.to_ascii_lowercase())
+            .bind(now)
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(|source| unique_or(source, "insert synthetic members", Error::HandleTaken))?;
+            let id: i64 = get(&row, "id")?;
+            sqlx::query(
+                "INSERT INTO profiles (member_id, data, open_to_matching, updated_at) \
+                 VALUES ($1, $2, $3, $4)",
+            )
+            .bind(id)
+            .bind(encode_json(member.profile, "profile")?)
+            .bind(i64::from(member.open_to_matching))
+            .bind(now)
+            .execute(&mut *tx)
+            .await
+            .map_err(query("insert synthetic members"))?;
+            for group in &member.groups {
+                sqlx::query(
+                    "INSERT INTO group_members (member_id, group_slug, joined_at) VALUES ($1, $2, $3) \
+                     ON CONFLICT (member_id, group_slug) DO NOTHING",
+                )
+                .bind(id)
+                .bind(*group)
+                .bind(now)
+                .execute(&mut *tx)
+                .await
+                .map_err(query("insert synthetic members"))?;
+            }
+            ids.push(MemberId(id));
+        }
+        tx.commit().await.map_err(query("insert synthetic members"))?;
+        Ok(ids)
+    }
+
+    /// The highest number used in a synthetic member's handle so far (to continue numbering).
+    pub async fn count_synthetic_members(&self) -> Result<u64> {
+        self.count(
+            "count synthetic members",
+            sqlx::query("SELECT COUNT(*) AS n FROM members WHERE synthetic = 1"),
+        )
+        .await
     }
 
     /// A member by handle key (case-folded handle).

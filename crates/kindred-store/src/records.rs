@@ -145,3 +145,16 @@ pub struct TrackerRecord<T> {
     /// The record.
     pub data: T,
 }
+
+/// A generated demo member to insert.
+#[derive(Clone, Debug)]
+pub struct SyntheticRow<'a, P> {
+    /// Handle (prefixed `synthetic-`).
+    pub handle: &'a str,
+    /// Profile.
+    pub profile: &'a P,
+    /// Opted in to matching.
+    pub open_to_matching: bool,
+    /// Groups joined.
+    pub groups: Vec<&'a str>,
+}

@@ -28,10 +28,37 @@ pub const MAX_LIMIT: usize = 20;
 Kindred is not a substitute for professional medical advice.",
         license(name = "Apache-2.0")
     ),
-    paths(ask, conditions, condition, search, source, healthz),
-    components(schemas(ErrorBody))
+    paths(ask, conditions, condition, search, source, healthz,
+        crate::community_api::register, crate::community_api::login, crate::community_api::logout,
+        crate::community_api::me, crate::community_api::own_profile, crate::community_api::save_profile,
+        crate::community_api::alikes, crate::community_api::export, crate::community_api::change_password,
+        crate::community_api::delete_account, crate::community_api::member, crate::community_api::set_role,
+        crate::community_api::groups, crate::community_api::group, crate::community_api::join,
+        crate::community_api::leave, crate::community_api::create_post, crate::community_api::thread,
+        crate::community_api::reply, crate::community_api::report, crate::community_api::moderate,
+        crate::community_api::reports, crate::community_api::audit, crate::community_api::wisdom),
+    components(schemas(ErrorBody)),
+    modifiers(&CsrfHeaderNote)
 )]
 pub struct ApiDoc;
+
+/// Documents how signed-in JSON calls authenticate.
+struct CsrfHeaderNote;
+
+impl utoipa::Modify for CsrfHeaderNote {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{ApiKey, ApiKeyValue, SecurityScheme};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "session",
+            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::with_description(
+                crate::session::SESSION_COOKIE,
+                "Set by POST /api/v1/accounts or /api/v1/session. Calls that change something also \
+                 send the session's csrf_token as the X-CSRF-Token header.",
+            ))),
+        );
+    }
+}
 
 /// The request id of a request, as its handlers and errors quote it.
 pub(crate) fn request_id(parts: &Parts) -> String {

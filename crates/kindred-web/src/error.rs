@@ -32,6 +32,8 @@ pub struct ApiError {
     pub message: String,
     /// Request id, when known.
     pub request_id: String,
+    /// Seconds to wait before retrying (429s), sent as `Retry-After`.
+    pub retry_after: Option<u64>,
 }
 
 impl ApiError {
@@ -42,6 +44,41 @@ impl ApiError {
             code,
             message: message.into(),
             request_id: String::new(),
+            retry_after: None,
+        }
+    }
+
+    /// Any status with a code and message.
+    pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> ApiError {
+        ApiError {
+            status,
+            code,
+            message: message.into(),
+            request_id: String::new(),
+            retry_after: None,
+        }
+    }
+
+    /// The community's error as HTTP: what the person can act on for 4xx, opaque for 5xx.
+    pub fn community(error: kindred_app::community::CommunityError) -> ApiError {
+        use kindred_app::community::CommunityError as E;
+        match &error {
+            E::Unauthenticated => {
+                ApiError::new(StatusCode::UNAUTHORIZED, "unauthenticated", error.to_string())
+            }
+            E::Forbidden => ApiError::new(StatusCode::FORBIDDEN, "forbidden", error.to_string()),
+            E::NotFound { .. } => ApiError::new(StatusCode::NOT_FOUND, "not_found", error.to_string()),
+            E::Invalid { .. } => ApiError::new(StatusCode::BAD_REQUEST, "invalid", error.to_string()),
+            E::BadCredentials => {
+                ApiError::new(StatusCode::UNAUTHORIZED, "bad_credentials", error.to_string())
+            }
+            E::HandleTaken => ApiError::new(StatusCode::CONFLICT, "handle_taken", error.to_string()),
+            E::RateLimited { retry_after } => {
+                let mut e = ApiError::new(StatusCode::TOO_MANY_REQUESTS, "rate_limited", error.to_string());
+                e.retry_after = Some(*retry_after);
+                e
+            }
+            E::Store(_) | E::Hash => ApiError::internal(&error),
         }
     }
 
@@ -52,6 +89,7 @@ impl ApiError {
             code: "not_found",
             message: message.into(),
             request_id: String::new(),
+            retry_after: None,
         }
     }
 
@@ -72,6 +110,7 @@ impl ApiError {
                 "Something went wrong on our side. Please try again; if it persists, quote the request id."
                     .to_owned(),
             request_id: String::new(),
+            retry_after: None,
         }
     }
 
@@ -93,6 +132,12 @@ impl ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        (self.status, Json(self.body())).into_response()
+        let mut response = (self.status, Json(self.body())).into_response();
+        if let Some(seconds) = self.retry_after {
+            response
+                .headers_mut()
+                .insert(axum::http::header::RETRY_AFTER, seconds.into());
+        }
+        response
     }
 }

@@ -6,9 +6,14 @@
 //! `kindred-app` and render what it returns; they hold no health logic of their own.
 
 mod api;
+mod community_api;
+mod community_pages;
 mod error;
 mod pages;
+mod session;
 mod state;
+mod tracker_api;
+mod tracker_pages;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -16,7 +21,7 @@ use std::time::Duration;
 
 use axum::Router;
 use axum::http::{HeaderName, HeaderValue, Request, header};
-use axum::routing::get;
+use axum::routing::{get, post, put};
 use tower_http::request_id::{MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer};
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
@@ -75,9 +80,45 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/conditions/{slug}", get(api::condition))
         .route("/api/v1/search", get(api::search))
         .route("/api/v1/sources/{id}", get(api::source))
+        .route("/api/v1/accounts", post(community_api::register))
+        .route(
+            "/api/v1/session",
+            post(community_api::login).delete(community_api::logout),
+        )
+        .route("/api/v1/me", get(community_api::me).delete(community_api::delete_account))
+        .route(
+            "/api/v1/me/profile",
+            get(community_api::own_profile).put(community_api::save_profile),
+        )
+        .route("/api/v1/me/alikes", get(community_api::alikes))
+        .route("/api/v1/me/export", get(community_api::export))
+        .route("/api/v1/me/password", post(community_api::change_password))
+        .route("/api/v1/members/{handle}", get(community_api::member))
+        .route("/api/v1/members/{handle}/role", put(community_api::set_role))
+        .route("/api/v1/groups", get(community_api::groups))
+        .route("/api/v1/groups/{slug}", get(community_api::group))
+        .route(
+            "/api/v1/groups/{slug}/membership",
+            put(community_api::join).delete(community_api::leave),
+        )
+        .route("/api/v1/groups/{slug}/posts", post(community_api::create_post))
+        .route("/api/v1/posts/{id}", get(community_api::thread))
+        .route("/api/v1/posts/{id}/replies", post(community_api::reply))
+        .route("/api/v1/posts/{id}/reports", post(community_api::report))
+        .route("/api/v1/posts/{id}/moderation", post(community_api::moderate))
+        .route("/api/v1/moderation/reports", get(community_api::reports))
+        .route("/api/v1/moderation/audit", get(community_api::audit))
+        .route("/api/v1/wisdom", get(community_api::wisdom))
+        .merge(community_pages::routes())
+        .merge(tracker_pages::routes())
+        .merge(tracker_api::routes())
         // After every route: it applies to the routes already added.
         .method_not_allowed_fallback(pages::method_not_allowed)
         .fallback(pages::not_found)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            session::same_origin_only,
+        ))
         .with_state(state)
         .layer(SetResponseHeaderLayer::overriding(
             header::CONTENT_SECURITY_POLICY,
@@ -130,14 +171,31 @@ fn drop_unquotable_request_id<B>(mut request: Request<B>) -> Request<B> {
     request
 }
 
+/// Everything Kindred holds about a member, for their export: the community side (account,
+/// profile, groups, posts) and the tracker.
+pub(crate) async fn member_export(
+    state: &AppState,
+    actor: &kindred_app::community::Actor,
+) -> Result<serde_json::Value, kindred_app::community::CommunityError> {
+    let community = state.community.export(actor).await?;
+    Ok(serde_json::json!({
+        "format": "kindred-member-export",
+        "version": 1,
+        "community": community,
+    }))
+}
+
 /// Serves until Ctrl-C or SIGTERM, then finishes the requests in flight.
 pub async fn serve(addr: SocketAddr, state: AppState) -> std::io::Result<()> {
     let listener = tokio::net::TcpListener::bind(addr).await?;
     tracing::info!(%addr, "kindred is listening");
     eprintln!("Kindred is ready at http://{}", listener.local_addr()?);
-    axum::serve(listener, router(state))
-        .with_graceful_shutdown(shutdown_signal())
-        .await
+    axum::serve(
+        listener,
+        router(state).into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await
 }
 
 async fn shutdown_signal() {

@@ -14,7 +14,12 @@ use crate::api::{StrictPath, StrictQuery, checked_limit, checked_question};
 use crate::error::ApiError;
 use crate::state::AppState;
 
-const STYLESHEET: &str = include_str!("../static/kindred.css");
+/// One stylesheet: the library's, the community's and the tracker's parts.
+const STYLESHEET: &str = concat!(
+    include_str!("../static/kindred.css"),
+    include_str!("../static/community.css"),
+    include_str!("../static/tracker.css"),
+);
 
 /// The "not a substitute" notice, shown on every page.
 pub const DISCLAIMER: &str = kindred_app::DISCLAIMER;
@@ -40,7 +45,7 @@ fn error_page(error: ApiError) -> Response {
     let title = match error.status {
         StatusCode::NOT_FOUND => "Page not found",
         StatusCode::BAD_REQUEST => "We could not read that request",
-        StatusCode::METHOD_NOT_ALLOWED => "This address only answers GET",
+        StatusCode::METHOD_NOT_ALLOWED => "This address does not accept that method",
         _ => "Something went wrong",
     };
     render(
@@ -389,12 +394,14 @@ pub async fn not_found(request: axum::extract::Request) -> Response {
 pub async fn method_not_allowed(request: axum::extract::Request) -> Response {
     fallback_error(
         &request,
-        ApiError {
-            status: StatusCode::METHOD_NOT_ALLOWED,
-            code: "method_not_allowed",
-            message: format!("This address does not accept {}; use GET.", request.method()),
-            request_id: String::new(),
-        },
+        ApiError::new(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "method_not_allowed",
+            format!(
+                "This address does not accept {}; the Allow header lists what it does accept.",
+                request.method()
+            ),
+        ),
     )
 }
 

@@ -1,9 +1,11 @@
-//! Shared state of the server: the open library and a cache of serialised answers.
+//! Shared state of the server: the open library, the community over its database, and a cache of
+//! serialised answers.
 
 use std::sync::Arc;
 
 use axum::body::Bytes;
 use kindred_app::Kindred;
+use kindred_app::community::Community;
 
 /// Answers cached (by normalised question and limit). Answers are deterministic for one library
 /// generation, and popular questions repeat; a cache entry is a few kilobytes.
@@ -14,16 +16,38 @@ const ANSWER_CACHE_ENTRIES: usize = 4096;
 pub struct AppState {
     /// The library and answer engine.
     pub kindred: Arc<Kindred>,
+    /// Accounts, profiles, Alikes, groups, posts, tracker data.
+    pub community: Arc<Community>,
     /// Serialised `/api/v1/ask` answers.
     pub answers: Arc<quick_cache::sync::Cache<(String, usize), Bytes>>,
+    /// Whether cookies are marked `Secure` (set when Kindred is served over HTTPS).
+    pub secure_cookies: bool,
 }
 
 impl AppState {
-    /// State over an open library.
-    pub fn new(kindred: Kindred) -> AppState {
+    /// State over an open library and community.
+    pub fn new(kindred: Kindred, community: Community) -> AppState {
         AppState {
             kindred: Arc::new(kindred),
+            community: Arc::new(community),
             answers: Arc::new(quick_cache::sync::Cache::new(ANSWER_CACHE_ENTRIES)),
+            secure_cookies: false,
         }
+    }
+
+    /// State over a library and community already shared (tests share one library).
+    pub fn from_parts(kindred: Arc<Kindred>, community: Arc<Community>) -> AppState {
+        AppState {
+            kindred,
+            community,
+            answers: Arc::new(quick_cache::sync::Cache::new(ANSWER_CACHE_ENTRIES)),
+            secure_cookies: false,
+        }
+    }
+
+    /// The same state, with cookies marked `Secure` or not.
+    pub fn with_secure_cookies(mut self, secure: bool) -> AppState {
+        self.secure_cookies = secure;
+        self
     }
 }

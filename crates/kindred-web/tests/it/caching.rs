@@ -35,10 +35,10 @@ async fn a_cached_answer_matches_an_uncached_one() {
     let uri = "/api/v1/ask?q=can+dystonia+be+inherited%3F";
     let warm = get(uri).await;
     let warm_again = get(uri).await;
-    let state = crate::support::state();
+    let state = crate::support::state().await;
     let fresh = kindred_web::AppState {
-        kindred: state.kindred.clone(),
         answers: std::sync::Arc::new(quick_cache::sync::Cache::new(16)),
+        ..state
     };
     use http_body_util::BodyExt;
     use tower::ServiceExt;

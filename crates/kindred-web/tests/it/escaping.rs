@@ -66,7 +66,7 @@ async fn error_messages_with_input_are_escaped() {
         .expect("request");
     use http_body_util::BodyExt;
     use tower::ServiceExt;
-    let response = kindred_web::router(crate::support::state().clone())
+    let response = kindred_web::router(crate::support::state().await)
         .oneshot(request)
         .await
         .expect("infallible");

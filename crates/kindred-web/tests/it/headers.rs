@@ -65,7 +65,7 @@ fn the_policy_allows_no_script_and_no_elsewhere() {
 #[tokio::test]
 async fn request_ids_are_unique() {
     // One router, as a server runs it (ids count per router).
-    let router = kindred_web::router(crate::support::state().clone());
+    let router = kindred_web::router(crate::support::state().await);
     let mut ids = std::collections::BTreeSet::new();
     for uri in ["/healthz", "/healthz", "/no/such/page", "/api/v1/ask", "/"] {
         let request = Request::builder().uri(uri).body(Body::empty()).expect("request");
@@ -103,7 +103,7 @@ async fn with_request_id(
         .header("x-request-id", id)
         .body(Body::empty())
         .expect("request");
-    let response = kindred_web::router(crate::support::state().clone())
+    let response = kindred_web::router(crate::support::state().await)
         .oneshot(request)
         .await
         .expect("infallible");

@@ -5,13 +5,46 @@ use serde_json::Value;
 
 use crate::support::get;
 
-/// The `/api/v1` routes of `kindred_web::router`, as OpenAPI writes them.
+/// The library's read-only `/api/v1` routes, as OpenAPI writes them.
 const API_ROUTES: &[&str] = &[
     "/api/v1/ask",
     "/api/v1/conditions",
     "/api/v1/conditions/{slug}",
     "/api/v1/search",
     "/api/v1/sources/{id}",
+];
+
+/// Every operation of `kindred_web::router` under `/api/v1`: method and path.
+const OPERATIONS: &[(&str, &str)] = &[
+    ("get", "/api/v1/ask"),
+    ("get", "/api/v1/conditions"),
+    ("get", "/api/v1/conditions/{slug}"),
+    ("get", "/api/v1/search"),
+    ("get", "/api/v1/sources/{id}"),
+    ("post", "/api/v1/accounts"),
+    ("post", "/api/v1/session"),
+    ("delete", "/api/v1/session"),
+    ("get", "/api/v1/me"),
+    ("delete", "/api/v1/me"),
+    ("get", "/api/v1/me/profile"),
+    ("put", "/api/v1/me/profile"),
+    ("get", "/api/v1/me/alikes"),
+    ("get", "/api/v1/me/export"),
+    ("post", "/api/v1/me/password"),
+    ("get", "/api/v1/members/{handle}"),
+    ("put", "/api/v1/members/{handle}/role"),
+    ("get", "/api/v1/groups"),
+    ("get", "/api/v1/groups/{slug}"),
+    ("put", "/api/v1/groups/{slug}/membership"),
+    ("delete", "/api/v1/groups/{slug}/membership"),
+    ("post", "/api/v1/groups/{slug}/posts"),
+    ("get", "/api/v1/posts/{id}"),
+    ("post", "/api/v1/posts/{id}/replies"),
+    ("post", "/api/v1/posts/{id}/reports"),
+    ("post", "/api/v1/posts/{id}/moderation"),
+    ("get", "/api/v1/moderation/reports"),
+    ("get", "/api/v1/moderation/audit"),
+    ("get", "/api/v1/wisdom"),
 ];
 
 async fn document() -> Value {
@@ -37,12 +70,25 @@ async fn openapi_is_version_3_and_lists_every_api_route() {
         assert!(get["responses"]["200"].is_object(), "{route}: no 200 response");
     }
     assert!(paths.contains_key("/healthz"));
-    for (path, _) in paths {
-        assert!(
-            API_ROUTES.contains(&path.as_str()) || path == "/healthz",
-            "the document lists {path}, which the router does not serve"
-        );
+    let mut documented: Vec<(String, String)> = Vec::new();
+    for (path, item) in paths {
+        if path == "/healthz" {
+            continue;
+        }
+        for method in item.as_object().expect("path item").keys() {
+            documented.push((method.clone(), path.clone()));
+        }
     }
+    documented.sort();
+    let mut expected: Vec<(String, String)> = OPERATIONS
+        .iter()
+        .map(|(m, p)| ((*m).to_owned(), (*p).to_owned()))
+        .collect();
+    expected.sort();
+    assert_eq!(
+        documented, expected,
+        "the document and the router list the same operations"
+    );
 }
 
 #[tokio::test]
@@ -99,17 +145,40 @@ async fn openapi_documents_parameters_and_errors() {
     }
 }
 
-/// Every documented path, with its parameters filled in, is served.
+/// Every documented library path, with its parameters filled in, is served to anyone; every other
+/// documented operation is routed (an anonymous call is refused with our error body, never a 404
+/// or 405 from the router).
 #[tokio::test]
 async fn every_documented_path_is_served() {
     let doc = document().await;
-    for path in doc["paths"].as_object().expect("paths").keys() {
-        let uri = path.replace("{slug}", "dystonia").replace("{id}", "seed-000");
-        let uri = if path.ends_with("/ask") || path.ends_with("/search") {
-            format!("{uri}?q=dystonia")
-        } else {
-            uri
-        };
-        get(&uri).await.assert_status(StatusCode::OK);
+    for (path, item) in doc["paths"].as_object().expect("paths") {
+        for method in item.as_object().expect("path item").keys() {
+            let uri = path
+                .replace("{slug}", "dystonia")
+                .replace("{handle}", "nobody-here")
+                .replace("{id}", if path.contains("/posts/") { "1" } else { "seed-000" });
+            let uri = if path.ends_with("/ask") || path.ends_with("/search") {
+                format!("{uri}?q=dystonia")
+            } else if path.ends_with("/wisdom") {
+                format!("{uri}?condition=dystonia&treatment=botulinum-toxin")
+            } else {
+                uri
+            };
+            let method: axum::http::Method = method.to_uppercase().parse().expect("a method");
+            let reply = crate::support::send(method.clone(), &uri).await;
+            if API_ROUTES.contains(&path.as_str())
+                || path == "/healthz"
+                || path.ends_with("/groups")
+                || path.ends_with("/wisdom")
+                || path.ends_with("/groups/{slug}")
+            {
+                reply.assert_status(StatusCode::OK);
+            } else {
+                assert_ne!(reply.status, StatusCode::METHOD_NOT_ALLOWED, "{method} {uri}");
+                assert!(reply.status.is_client_error(), "{method} {uri}: {}", reply.status);
+                let body = reply.json();
+                assert!(body["code"].is_string(), "{method} {uri}: {body}");
+            }
+        }
     }
 }

@@ -159,6 +159,41 @@ fn cases() -> Vec<Case> {
         ),
         case(
             GET,
+            "/api/v1/groups",
+            OK,
+            JSON,
+            &[r#""slug":"dystonia""#, "members"],
+        ),
+        case(
+            GET,
+            "/api/v1/groups/dystonia",
+            OK,
+            JSON,
+            &[r#""group":"#, r#""posts":"#],
+        ),
+        case(
+            GET,
+            "/api/v1/groups/no-such-condition",
+            StatusCode::NOT_FOUND,
+            JSON,
+            &["not_found"],
+        ),
+        case(
+            GET,
+            "/api/v1/wisdom?condition=dystonia&treatment=botulinum-toxin",
+            OK,
+            JSON,
+            &[r#""status":"suppressed""#, "Member reports, not medical evidence"],
+        ),
+        case(
+            GET,
+            "/api/v1/wisdom?condition=dystonia&treatment=snake-oil",
+            StatusCode::NOT_FOUND,
+            JSON,
+            &["not_found"],
+        ),
+        case(
+            GET,
             "/api/v1/sources/seed-000",
             OK,
             JSON,
@@ -228,12 +263,25 @@ async fn every_route_answers_with_its_status_type_and_content() {
     }
 }
 
-/// The table covers every route the OpenAPI document lists (with its parameters filled in).
+/// The table covers every public GET route the OpenAPI document lists (with its parameters filled
+/// in). Routes about members, their posts and their own data need accounts: the community tests
+/// (`community.rs`) cover them for every kind of visitor.
 #[tokio::test]
 async fn the_table_covers_every_documented_route() {
     let doc = send(GET, "/api/openapi.json").await.json();
     let cases = cases();
-    for path in doc["paths"].as_object().expect("paths").keys() {
+    for (path, item) in doc["paths"].as_object().expect("paths") {
+        let needs_accounts = [
+            "/api/v1/me",
+            "/api/v1/members/",
+            "/api/v1/posts/",
+            "/api/v1/moderation/",
+        ]
+        .iter()
+        .any(|p| path.starts_with(p));
+        if item.get("get").is_none() || needs_accounts {
+            continue;
+        }
         let prefix = path.split('{').next().unwrap_or(path);
         assert!(
             cases

@@ -21,7 +21,7 @@ impl kindred_app::Progress for NoProgress {
 /// The library's directory (kept for the whole run: the index is read from it) and the state over it.
 struct Fixture {
     _dir: tempfile::TempDir,
-    state: AppState,
+    kindred: std::sync::Arc<kindred_app::Kindred>,
 }
 
 static FIXTURE: OnceLock<Fixture> = OnceLock::new();
@@ -62,9 +62,30 @@ fn remove_stale_fixtures(parent: &Path) {
     }
 }
 
-/// The shared state over the bundled library, ingested on first use (about 10–20 s in debug).
-pub(crate) fn state() -> &'static AppState {
-    &FIXTURE
+/// The state shared by the tests that need no database of their own: the library, a SQLite
+/// community, and one answer cache.
+static SHARED: tokio::sync::OnceCell<(kindred_store::testing::TestDb, AppState)> =
+    tokio::sync::OnceCell::const_new();
+
+/// The shared state over the bundled library (ingested on first use, about 10–20 s in debug) and a
+/// shared SQLite community.
+pub(crate) async fn state() -> AppState {
+    let (_, state) = SHARED
+        .get_or_init(|| async {
+            let db = kindred_store::testing::TestDb::sqlite().await;
+            let community = kindred_app::community::Community::open(db.store.clone())
+                .await
+                .expect("open the community");
+            let state = AppState::from_parts(library(), std::sync::Arc::new(community));
+            (db, state)
+        })
+        .await;
+    state.clone()
+}
+
+/// The library, shared by every test of the run.
+pub(crate) fn library() -> std::sync::Arc<kindred_app::Kindred> {
+    FIXTURE
         .get_or_init(|| {
             let parent = Path::new(env!("CARGO_TARGET_TMPDIR"));
             std::fs::create_dir_all(parent).expect("create the target's tmp directory");
@@ -83,10 +104,11 @@ pub(crate) fn state() -> &'static AppState {
             kindred.warm_up().expect("load the source documents");
             Fixture {
                 _dir: dir,
-                state: AppState::new(kindred),
+                kindred: std::sync::Arc::new(kindred),
             }
         })
-        .state
+        .kindred
+        .clone()
 }
 
 /// A response, read whole.
@@ -146,7 +168,7 @@ impl Reply {
 /// Sends one request to a fresh router over the shared state. Every response is checked for the
 /// security headers and a request id, whatever its status, and must never be a 5xx.
 pub(crate) async fn send(method: Method, uri: &str) -> Reply {
-    let state = state().clone();
+    let state = state().await;
     let request = Request::builder()
         .method(method)
         .uri(uri)
