@@ -7,6 +7,7 @@
 mod api;
 mod bad_input;
 mod caching;
+mod community;
 mod escaping;
 mod headers;
 mod openapi;
