@@ -7,6 +7,7 @@
 mod answers;
 mod bad_input;
 mod contract;
+mod durability;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
