@@ -324,6 +324,10 @@ impl Community {
             address_limiter: LoginLimiter::new(LOGIN_MAX_FAILURES * 4, LOGIN_WINDOW_SECONDS),
             profile_writes: tokio::sync::Mutex::new(()),
         };
+        let expired = community.store.delete_expired_sessions(now()).await?;
+        if expired > 0 {
+            tracing::info!(expired, "removed expired sessions");
+        }
         let mut after = MemberId(0);
         loop {
             let batch = community
