@@ -10,6 +10,7 @@ pub mod community;
 mod error;
 mod eval;
 mod ingest;
+pub mod tracker;
 mod views;
 
 pub use answer::{AnalysisJson, AnswerJson, CitationJson, Kindred, PassageJson};

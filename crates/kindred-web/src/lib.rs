@@ -134,7 +134,7 @@ pub fn router(state: AppState) -> Router {
         ))
         .layer(SetResponseHeaderLayer::overriding(
             header::REFERRER_POLICY,
-            HeaderValue::from_static("no-referrer"),
+            HeaderValue::from_static("same-origin"),
         ))
         .layer(PropagateRequestIdLayer::new(REQUEST_ID))
         .layer(TraceLayer::new_for_http().make_span_with(|request: &Request<_>| {
@@ -177,11 +177,29 @@ pub(crate) async fn member_export(
     state: &AppState,
     actor: &kindred_app::community::Actor,
 ) -> Result<serde_json::Value, kindred_app::community::CommunityError> {
+    use kindred_app::community::CommunityError;
+    use kindred_app::tracker::TrackerError;
     let community = state.community.export(actor).await?;
+    let tracker = async {
+        let conditions = kindred_app::tracker::conditions(&state.community, actor, &state.kindred).await?;
+        kindred_app::tracker::Tracker::of(&state.community, actor)
+            .data(conditions)
+            .await
+    }
+    .await
+    .map_err(|e| match e {
+        TrackerError::Store(source) => CommunityError::Store(source),
+        TrackerError::Community(source) => source,
+        other @ (TrackerError::Invalid { .. } | TrackerError::NotFound { .. }) => CommunityError::Invalid {
+            field: "tracker".into(),
+            message: other.to_string(),
+        },
+    })?;
     Ok(serde_json::json!({
         "format": "kindred-member-export",
         "version": 1,
         "community": community,
+        "tracker": tracker,
     }))
 }
 

@@ -4,10 +4,12 @@ use askama::Template;
 use axum::extract::State;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
+use kindred_app::community::WisdomView;
 use kindred_app::{
     AnswerJson, ConditionSummary, ConditionView, ConditionsPage, SearchView, SourceView, StatementCitation,
     StatementView,
 };
+use kindred_community::aggregate::OutcomeShare;
 use serde::Deserialize;
 
 use crate::api::{StrictPath, StrictQuery, checked_limit, checked_question};
@@ -176,6 +178,8 @@ pub struct QuestionParams {
 struct AskPage<'a> {
     question: &'a str,
     answer: Option<&'a AnswerJson>,
+    /// What members report about the treatment the question names: shown apart from the answer.
+    wisdom: Option<WisdomView>,
     disclaimer: &'a str,
 }
 
@@ -223,6 +227,7 @@ pub async fn ask(
                 &AskPage {
                     question: "",
                     answer: None,
+                    wisdom: None,
                     disclaimer: DISCLAIMER,
                 },
                 StatusCode::OK,
@@ -231,14 +236,33 @@ pub async fn ask(
         Err(error) => return error_page(error),
     };
     match state.kindred.ask(&question, limit) {
-        Ok(answer) => render(
-            &AskPage {
-                question: &question,
-                answer: Some(&answer),
-                disclaimer: DISCLAIMER,
-            },
-            StatusCode::OK,
-        ),
+        Ok(answer) => {
+            // Member reports only beside an answer (never beside a refusal), for the condition the
+            // question names, or the flagship it was read in the context of. A catalog entry named
+            // after the treatment itself ("Botox") is the treatment, not the condition.
+            let focus = answer
+                .conditions
+                .iter()
+                .take(answer.analysis.focus.len())
+                .find(|c| kindred_app::community::treatment_in(&c.name).is_none())
+                .map(|c| c.slug.as_str());
+            let wisdom = (!answer.abstained)
+                .then(|| {
+                    state
+                        .community
+                        .wisdom_for_question(&state.kindred, &question, focus)
+                })
+                .flatten();
+            render(
+                &AskPage {
+                    question: &question,
+                    answer: Some(&answer),
+                    wisdom,
+                    disclaimer: DISCLAIMER,
+                },
+                StatusCode::OK,
+            )
+        }
         Err(e) => error_page(ApiError::internal(&e).with_request_id(&id)),
     }
 }

@@ -26,7 +26,6 @@ use crate::state::AppState;
 /// The session cookie.
 pub const SESSION_COOKIE: &str = "kindred_session";
 /// The cookie of an anonymous form's CSRF token.
-#[allow(dead_code)] // used by the community pages (being written)
 pub const FORM_COOKIE: &str = "kindred_form";
 /// The header JSON calls carry the session's CSRF token in.
 pub const CSRF_HEADER: &str = "x-csrf-token";
@@ -142,7 +141,6 @@ pub fn cleared_session_cookie(secure: bool) -> Cookie<'static> {
 }
 
 /// The cookie of an anonymous form's CSRF token.
-#[allow(dead_code)]
 pub fn form_cookie(token: String, secure: bool) -> Cookie<'static> {
     Cookie::build((FORM_COOKIE, token))
         .path("/")
@@ -158,7 +156,6 @@ fn time_seconds(seconds: i64) -> time::Duration {
 
 /// Whether a submitted form's CSRF token is right: the session's when signed in, else the one in
 /// the anonymous form cookie.
-#[allow(dead_code)]
 pub fn form_token_ok(actor: Option<&Actor>, jar: &CookieJar, submitted: &str) -> bool {
     let expected = match actor {
         Some(actor) => actor.csrf_token.clone(),
@@ -191,11 +188,13 @@ pub async fn same_origin_only(State(_state): State<AppState>, request: Request, 
 }
 
 fn is_cross_site(headers: &axum::http::HeaderMap) -> bool {
-    if headers
-        .get("sec-fetch-site")
-        .is_some_and(|v| v.as_bytes() == b"cross-site")
-    {
-        return true;
+    match headers.get("sec-fetch-site").map(|v| v.as_bytes()) {
+        Some(b"cross-site") => return true,
+        // The browser vouches the request comes from one of our own pages. It wins over `Origin`,
+        // which some browsers send as `null` on a same-origin form POST under strict referrer
+        // policies.
+        Some(b"same-origin") => return false,
+        _ => {}
     }
     let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) else {
         return false;
@@ -247,6 +246,17 @@ mod tests {
         assert!(!is_cross_site(&headers(&[
             ("host", "a"),
             ("sec-fetch-site", "same-origin")
+        ])));
+        // A form posted from our own page under `Referrer-Policy: no-referrer`.
+        assert!(!is_cross_site(&headers(&[
+            ("host", "a"),
+            ("origin", "null"),
+            ("sec-fetch-site", "same-origin")
+        ])));
+        assert!(is_cross_site(&headers(&[
+            ("host", "a"),
+            ("origin", "http://a"),
+            ("sec-fetch-site", "cross-site")
         ])));
     }
 }

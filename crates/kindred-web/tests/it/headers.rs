@@ -43,7 +43,7 @@ async fn every_kind_of_response_has_the_security_headers() {
         );
         assert_eq!(
             reply.header(header::REFERRER_POLICY),
-            "no-referrer",
+            "same-origin",
             "{method} {uri}"
         );
     }

@@ -45,6 +45,27 @@ const OPERATIONS: &[(&str, &str)] = &[
     ("get", "/api/v1/moderation/reports"),
     ("get", "/api/v1/moderation/audit"),
     ("get", "/api/v1/wisdom"),
+    ("get", "/api/v1/me/tracker/entries"),
+    ("post", "/api/v1/me/tracker/entries"),
+    ("delete", "/api/v1/me/tracker/entries/{id}"),
+    ("get", "/api/v1/me/tracker/injections"),
+    ("post", "/api/v1/me/tracker/injections"),
+    ("delete", "/api/v1/me/tracker/injections/{id}"),
+    ("get", "/api/v1/me/tracker/medicines"),
+    ("post", "/api/v1/me/tracker/medicines"),
+    ("delete", "/api/v1/me/tracker/medicines/{id}"),
+    ("post", "/api/v1/me/tracker/restore"),
+    ("get", "/api/v1/me/tracker/settings"),
+    ("put", "/api/v1/me/tracker/settings"),
+    ("get", "/api/v1/me/tracker/distribution"),
+    ("get", "/api/v1/me/tracker/due"),
+    ("get", "/api/v1/me/tracker/wearing-off"),
+    ("get", "/api/v1/me/tracker/report"),
+    ("get", "/api/v1/me/tracker/export.fhir.json"),
+    ("get", "/api/v1/me/tracker/entries.csv"),
+    ("get", "/api/v1/me/tracker/injections.csv"),
+    ("get", "/api/v1/me/tracker/medicines.csv"),
+    ("post", "/api/v1/me/tracker/import"),
 ];
 
 async fn document() -> Value {
@@ -156,7 +177,15 @@ async fn every_documented_path_is_served() {
             let uri = path
                 .replace("{slug}", "dystonia")
                 .replace("{handle}", "nobody-here")
-                .replace("{id}", if path.contains("/posts/") { "1" } else { "seed-000" });
+                .replace(
+                    "{id}",
+                    // An id no test makes (the shared state may hold a few posts).
+                    if path.contains("/posts/") || path.contains("/tracker/") {
+                        "999999999"
+                    } else {
+                        "seed-000"
+                    },
+                );
             let uri = if path.ends_with("/ask") || path.ends_with("/search") {
                 format!("{uri}?q=dystonia")
             } else if path.ends_with("/wisdom") {
@@ -173,6 +202,10 @@ async fn every_documented_path_is_served() {
                 || path.ends_with("/groups/{slug}")
             {
                 reply.assert_status(StatusCode::OK);
+            } else if path.starts_with("/api/v1/me/tracker") {
+                // The tracker is only ever its owner's: anonymous calls are refused as such.
+                assert_eq!(reply.status, StatusCode::UNAUTHORIZED, "{method} {uri}");
+                assert_eq!(reply.json()["code"], "unauthenticated", "{method} {uri}");
             } else {
                 assert_ne!(reply.status, StatusCode::METHOD_NOT_ALLOWED, "{method} {uri}");
                 assert!(reply.status.is_client_error(), "{method} {uri}: {}", reply.status);
