@@ -5,14 +5,12 @@
 
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};
-use http_body_util::BodyExt;
 use kindred_store::Backend;
 use kindred_store::testing::TestDb;
 use kindred_web::AppState;
 use serde_json::{Value, json};
-use tower::ServiceExt;
 
-use crate::support::{Reply, assert_api_error, assert_security_headers};
+use crate::support::{Reply, assert_api_error, send_to};
 
 /// Values only the owner's private fields hold: no response to anyone else may contain them.
 const PRIVATE_MARKERS: &[&str] = &["privatemedicine-q7", "privateabout-z9", "privateeffect-k3"];
@@ -108,37 +106,8 @@ impl Client {
             None => builder.body(Body::empty()),
         }
         .expect("a valid request");
-        send_request(&self.state, request, uri).await
+        send_to(self.state.clone(), request).await
     }
-}
-
-/// Sends one request through a fresh router; checks the headers every response carries, that it is
-/// never a 5xx, and that no password hash is ever in it.
-pub(crate) async fn send_request(state: &AppState, request: Request<Body>, uri: &str) -> Reply {
-    let response = kindred_web::router(state.clone())
-        .oneshot(request)
-        .await
-        .expect("the router is infallible");
-    let (parts, body) = response.into_parts();
-    let body = body.collect().await.expect("read the body").to_bytes();
-    let reply = Reply {
-        uri: uri.to_owned(),
-        status: parts.status,
-        headers: parts.headers,
-        body,
-    };
-    assert!(
-        !reply.status.is_server_error(),
-        "{uri}: server error {}: {}",
-        reply.status,
-        String::from_utf8_lossy(&reply.body)
-    );
-    assert_security_headers(&reply);
-    assert!(
-        !String::from_utf8_lossy(&reply.body).contains("$argon2"),
-        "{uri}: a password hash left the store"
-    );
-    reply
 }
 
 /// Defines each async test `fn(Backend)` once per backend.
@@ -588,7 +557,7 @@ async fn csrf_is_required(backend: Backend) {
         .header(header::CONTENT_TYPE, "application/json")
         .body(Body::from("{}"))
         .expect("request");
-    let reply = send_request(&state, request, "/api/v1/me/profile").await;
+    let reply = send_to(state.clone(), request).await;
     assert_eq!(assert_api_error(&reply, StatusCode::FORBIDDEN), "cross_site");
     // A form-encoded body (what a cross-site HTML form can send) is not accepted by the JSON API.
     let request = Request::builder()
@@ -597,7 +566,7 @@ async fn csrf_is_required(backend: Backend) {
         .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
         .body(Body::from("handle=owner-owl&password=x"))
         .expect("request");
-    let reply = send_request(&state, request, "/api/v1/session").await;
+    let reply = send_to(state.clone(), request).await;
     assert_eq!(
         assert_api_error(&reply, StatusCode::UNSUPPORTED_MEDIA_TYPE),
         "bad_content_type"
@@ -622,7 +591,7 @@ async fn sessions_cannot_be_fixed_and_end_on_logout(backend: Backend) {
             json!({"handle": "owner-owl", "password": PASSWORD}).to_string(),
         ))
         .expect("request");
-    let reply = send_request(&state, request, "/api/v1/session").await;
+    let reply = send_to(state.clone(), request).await;
     reply.assert_status(StatusCode::OK);
     let set_cookie = reply.header(header::SET_COOKIE).to_owned();
     assert!(

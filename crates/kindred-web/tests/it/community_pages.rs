@@ -8,12 +8,10 @@ use std::sync::atomic::{AtomicU32, Ordering};
 
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};
-use http_body_util::BodyExt;
 use kindred_store::testing::TestDb;
 use kindred_web::AppState;
-use tower::ServiceExt;
 
-use crate::support::{Reply, assert_page_error, assert_page_shell, assert_security_headers, state};
+use crate::support::{Reply, assert_page_error, assert_page_shell, send_to, state};
 
 const PASSWORD: &str = "correct horse battery staple";
 
@@ -85,12 +83,8 @@ impl Browser {
             Some((_, own)) => own.clone(),
             None => state().await,
         };
-        let response = kindred_web::router(state)
-            .oneshot(request.body(body).expect("a valid request"))
-            .await
-            .expect("the router is infallible");
-        let (parts, body) = response.into_parts();
-        for cookie in parts.headers.get_all(header::SET_COOKIE) {
+        let reply = send_to(state, request.body(body).expect("a valid request")).await;
+        for cookie in reply.headers.get_all(header::SET_COOKIE) {
             let cookie = cookie.to_str().expect("a cookie is ASCII");
             let pair = cookie.split(';').next().unwrap_or_default();
             let (name, value) = pair.split_once('=').expect("name=value");
@@ -100,19 +94,6 @@ impl Browser {
                 self.cookies.insert(name.to_owned(), value.to_owned());
             }
         }
-        let reply = Reply {
-            uri: uri.to_owned(),
-            status: parts.status,
-            headers: parts.headers,
-            body: body.collect().await.expect("read the body").to_bytes(),
-        };
-        assert!(
-            !reply.status.is_server_error(),
-            "{uri}: server error {}: {}",
-            reply.status,
-            reply.text()
-        );
-        assert_security_headers(&reply);
         reply
     }
 

@@ -168,12 +168,19 @@ impl Reply {
 /// Sends one request to a fresh router over the shared state. Every response is checked for the
 /// security headers and a request id, whatever its status, and must never be a 5xx.
 pub(crate) async fn send(method: Method, uri: &str) -> Reply {
-    let state = state().await;
     let request = Request::builder()
         .method(method)
         .uri(uri)
         .body(Body::empty())
         .expect("a valid request");
+    send_to(state().await, request).await
+}
+
+/// Sends one request to a fresh router over `state`: the one path every test request takes.
+/// Every response, whatever its status, must carry the security headers and a request id, must
+/// never be a 5xx, and must never contain a password hash.
+pub(crate) async fn send_to(state: AppState, request: Request<Body>) -> Reply {
+    let uri = request.uri().to_string();
     let response = kindred_web::router(state)
         .oneshot(request)
         .await
@@ -181,7 +188,7 @@ pub(crate) async fn send(method: Method, uri: &str) -> Reply {
     let (parts, body) = response.into_parts();
     let body = body.collect().await.expect("read the body").to_bytes();
     let reply = Reply {
-        uri: uri.to_owned(),
+        uri: uri.clone(),
         status: parts.status,
         headers: parts.headers,
         body,
@@ -193,6 +200,10 @@ pub(crate) async fn send(method: Method, uri: &str) -> Reply {
         String::from_utf8_lossy(&reply.body)
     );
     assert_security_headers(&reply);
+    assert!(
+        !String::from_utf8_lossy(&reply.body).contains("$argon2"),
+        "{uri}: a password hash left the store"
+    );
     reply
 }
 

@@ -5,14 +5,12 @@
 
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};
-use http_body_util::BodyExt;
 use kindred_store::Backend;
 use kindred_store::testing::TestDb;
 use kindred_web::AppState;
 use serde_json::{Value, json};
-use tower::ServiceExt;
 
-use crate::support::{Reply, assert_api_error, assert_page_shell, assert_security_headers};
+use crate::support::{Reply, assert_api_error, assert_page_shell};
 
 const PASSWORD: &str = "a long passphrase 1";
 /// A word only the owner's tracker holds: no response to anyone else may contain it.
@@ -119,24 +117,7 @@ impl Visitor {
                 Body::from(body)
             }
         };
-        let response = kindred_web::router(self.state.clone())
-            .oneshot(request.body(body).expect("a valid request"))
-            .await
-            .expect("the router is infallible");
-        let (parts, body) = response.into_parts();
-        let reply = Reply {
-            uri: uri.to_owned(),
-            status: parts.status,
-            headers: parts.headers,
-            body: body.collect().await.expect("read the body").to_bytes(),
-        };
-        assert!(
-            !reply.status.is_server_error(),
-            "{uri}: {}",
-            String::from_utf8_lossy(&reply.body)
-        );
-        assert_security_headers(&reply);
-        reply
+        crate::support::send_to(self.state.clone(), request.body(body).expect("a valid request")).await
     }
 
     async fn get(&self, uri: &str) -> Reply {
