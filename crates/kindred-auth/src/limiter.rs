@@ -1,70 +1,103 @@
-//! The login rate limiter: after too many failed log-ins for one handle (or from one address)
-//! within a window, further attempts are refused until the window passes. Kept in memory: a
-//! restart forgets it, which costs an attacker a restart they cannot cause.
+//! Throttles for sign-ins and registrations, as a pure policy over a stored state.
+//!
+//! An attempt *reserves* its place before any work is done: [`Policy::reserve`] takes a key's
+//! state (a handle, a client address) and either returns the state with this attempt counted, or
+//! refuses with how long to wait. The store applies the new state only if nobody changed it in
+//! between (compare and swap), so concurrent attempts count as they start, on every server over one
+//! database, and a burst of simultaneous guesses gets no more tries than a sequence would.
+//!
+//! After `free_attempts` in one window the key is locked for `first_lock_secs`, doubling with each
+//! further lockout up to `max_lock_secs` (backoff with a cap). The escalation is forgotten once the
+//! key has been quiet for [`FORGET_AFTER_SECS`]. A real owner is therefore never locked out for
+//! longer than the cap after an attacker stops, and even under a steady attack gets through within
+//! the cap once the attacker's burst is spent.
 
-use std::collections::HashMap;
-use std::sync::Mutex;
+use serde::{Deserialize, Serialize};
 
 /// Refused: try again after this many seconds.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct RetryAfter(pub u64);
 
-/// Failed-attempt counts per key (`handle:…`, `ip:…`) in fixed windows.
-#[derive(Debug)]
-pub struct LoginLimiter {
-    max_failures: u32,
-    window_secs: u64,
-    failures: Mutex<HashMap<String, (u64, u32)>>,
+/// A key's stored state. All times are Unix seconds.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ThrottleState {
+    /// When the current window began.
+    pub window_start: i64,
+    /// Attempts reserved in the current window.
+    pub attempts: i64,
+    /// Lockouts so far (each doubles the next one), until the key is quiet for a while.
+    pub lockouts: i64,
+    /// No attempt is allowed before this time.
+    pub blocked_until: i64,
 }
 
-/// Entries kept before expired ones are swept.
-const SWEEP_AT: usize = 10_000;
+/// How often one key may try.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Policy {
+    /// Attempts allowed per window; the last of them starts a lockout.
+    pub free_attempts: i64,
+    /// The window's length in seconds.
+    pub window_secs: i64,
+    /// The first lockout's length in seconds.
+    pub first_lock_secs: i64,
+    /// The longest lockout in seconds.
+    pub max_lock_secs: i64,
+}
 
-impl LoginLimiter {
-    /// A limiter allowing `max_failures` failed attempts per key per `window_secs`.
-    pub fn new(max_failures: u32, window_secs: u64) -> LoginLimiter {
-        LoginLimiter {
-            max_failures,
-            window_secs,
-            failures: Mutex::new(HashMap::new()),
+/// Quiet time after which a key's lockout escalation starts again from the first step.
+pub const FORGET_AFTER_SECS: i64 = 24 * 3600;
+
+/// Sign-ins per handle: five tries, then 1, 2, 4, 8 minutes and at most 15 minutes locked.
+pub const SIGN_IN_PER_HANDLE: Policy = Policy {
+    free_attempts: 5,
+    window_secs: 15 * 60,
+    first_lock_secs: 60,
+    max_lock_secs: 15 * 60,
+};
+
+/// Sign-ins per client address: people share addresses, so four times the handle allowance.
+pub const SIGN_IN_PER_ADDRESS: Policy = Policy {
+    free_attempts: 20,
+    window_secs: 15 * 60,
+    first_lock_secs: 60,
+    max_lock_secs: 15 * 60,
+};
+
+impl Policy {
+    /// Counts one attempt against `state` (absent for a key never seen) at `now`: the new state to
+    /// store, or how long to wait.
+    pub fn reserve(&self, state: Option<ThrottleState>, now: i64) -> Result<ThrottleState, RetryAfter> {
+        let mut next = state.unwrap_or(ThrottleState {
+            window_start: now,
+            ..ThrottleState::default()
+        });
+        if next.blocked_until > now {
+            return Err(RetryAfter(u64::try_from(next.blocked_until - now).unwrap_or(1)));
         }
+        let last_activity = next.window_start.max(next.blocked_until);
+        if now.saturating_sub(last_activity) >= FORGET_AFTER_SECS {
+            next.lockouts = 0;
+        }
+        if now >= next.window_start.saturating_add(self.window_secs) {
+            next.window_start = now;
+            next.attempts = 0;
+        }
+        next.attempts += 1;
+        if next.attempts >= self.free_attempts {
+            next.blocked_until = now.saturating_add(self.lock_secs(next.lockouts));
+            next.lockouts = next.lockouts.saturating_add(1);
+            next.window_start = now;
+            next.attempts = 0;
+        }
+        Ok(next)
     }
 
-    /// Whether an attempt for every key may go ahead now.
-    pub fn check(&self, keys: &[&str], now: u64) -> Result<(), RetryAfter> {
-        let failures = self.failures.lock().unwrap_or_else(|e| e.into_inner());
-        let mut wait = 0;
-        for key in keys {
-            if let Some(&(start, n)) = failures.get(*key) {
-                let end = start + self.window_secs;
-                if n >= self.max_failures && now < end {
-                    wait = wait.max(end - now);
-                }
-            }
-        }
-        if wait > 0 { Err(RetryAfter(wait)) } else { Ok(()) }
-    }
-
-    /// Counts a failed attempt against every key.
-    pub fn failed(&self, keys: &[&str], now: u64) {
-        let mut failures = self.failures.lock().unwrap_or_else(|e| e.into_inner());
-        if failures.len() > SWEEP_AT {
-            let window = self.window_secs;
-            failures.retain(|_, (start, _)| *start + window > now);
-        }
-        for key in keys {
-            let entry = failures.entry((*key).to_owned()).or_insert((now, 0));
-            if entry.0 + self.window_secs <= now {
-                *entry = (now, 0);
-            }
-            entry.1 += 1;
-        }
-    }
-
-    /// Clears a key after a successful log-in.
-    pub fn succeeded(&self, key: &str) {
-        let mut failures = self.failures.lock().unwrap_or_else(|e| e.into_inner());
-        failures.remove(key);
+    /// The length of the lockout after `lockouts` earlier ones.
+    pub fn lock_secs(&self, lockouts: i64) -> i64 {
+        let doublings = u32::try_from(lockouts.clamp(0, 30)).unwrap_or(30);
+        self.first_lock_secs
+            .saturating_mul(1_i64 << doublings)
+            .min(self.max_lock_secs)
     }
 }
 
@@ -72,19 +105,75 @@ impl LoginLimiter {
 mod tests {
     use super::*;
 
+    fn run(policy: &Policy, state: &mut Option<ThrottleState>, now: i64) -> Result<(), RetryAfter> {
+        let next = policy.reserve(*state, now)?;
+        *state = Some(next);
+        Ok(())
+    }
+
     #[test]
-    fn locks_after_max_failures_until_window_passes() {
-        let limiter = LoginLimiter::new(3, 600);
-        let keys = ["handle:owl", "ip:127.0.0.1"];
-        for _ in 0..3 {
-            assert!(limiter.check(&keys, 100).is_ok());
-            limiter.failed(&keys, 100);
+    fn five_attempts_then_a_lockout_that_doubles_up_to_the_cap() {
+        let policy = SIGN_IN_PER_HANDLE;
+        let mut state = None;
+        let mut now = 1_000_000;
+        let mut locks = Vec::new();
+        for _ in 0..7 {
+            for _ in 0..5 {
+                assert_eq!(run(&policy, &mut state, now), Ok(()));
+            }
+            let Err(RetryAfter(wait)) = run(&policy, &mut state, now) else {
+                panic!("the sixth attempt must be refused");
+            };
+            locks.push(wait);
+            now += i64::try_from(wait).unwrap();
         }
-        assert_eq!(limiter.check(&keys, 100), Err(RetryAfter(600)));
-        assert_eq!(limiter.check(&["handle:owl"], 650), Err(RetryAfter(50)));
-        assert!(limiter.check(&["handle:other"], 650).is_ok());
-        assert!(limiter.check(&keys, 700).is_ok());
-        limiter.succeeded("handle:owl");
-        assert!(limiter.check(&["handle:owl"], 101).is_ok());
+        assert_eq!(locks, [60, 120, 240, 480, 900, 900, 900]);
+    }
+
+    #[test]
+    fn escalation_is_forgotten_after_a_quiet_day() {
+        let policy = SIGN_IN_PER_HANDLE;
+        let mut state = None;
+        let mut now = 0;
+        for _ in 0..3 {
+            for _ in 0..5 {
+                run(&policy, &mut state, now).unwrap();
+            }
+            now += 900;
+        }
+        now += FORGET_AFTER_SECS;
+        for _ in 0..5 {
+            run(&policy, &mut state, now).unwrap();
+        }
+        assert_eq!(run(&policy, &mut state, now), Err(RetryAfter(60)));
+    }
+
+    #[test]
+    fn a_window_that_passes_starts_the_count_again() {
+        let policy = SIGN_IN_PER_HANDLE;
+        let mut state = None;
+        for _ in 0..4 {
+            run(&policy, &mut state, 0).unwrap();
+        }
+        for _ in 0..4 {
+            run(&policy, &mut state, policy.window_secs).unwrap();
+        }
+        assert_eq!(state.unwrap().attempts, 4);
+    }
+
+    #[test]
+    fn a_fixed_lock_for_the_rest_of_the_hour() {
+        let policy = Policy {
+            free_attempts: 5,
+            window_secs: 3600,
+            first_lock_secs: 3600,
+            max_lock_secs: 3600,
+        };
+        let mut state = None;
+        for _ in 0..5 {
+            run(&policy, &mut state, 10).unwrap();
+        }
+        assert_eq!(run(&policy, &mut state, 20), Err(RetryAfter(3590)));
+        assert_eq!(run(&policy, &mut state, 3610), Ok(()));
     }
 }

@@ -18,6 +18,7 @@ mod ids;
 mod records;
 #[cfg(feature = "testing")]
 pub mod testing;
+mod throttles;
 
 use std::path::Path;
 use std::str::FromStr;
@@ -33,9 +34,10 @@ pub use error::Error;
 pub use ids::{MemberId, PostId, RecordId, ReportId};
 pub use kindred_auth::Role;
 pub use records::{
-    AuditRecord, MemberRecord, NewPost, PostRecord, ReportRecord, SessionRecord, SyntheticRow, TrackerKind,
-    TrackerRecord,
+    AuditRecord, MemberRecord, NewPost, PostRecord, ProfileRow, ReportRecord, SessionRecord, SyntheticRow,
+    TrackerKind, TrackerRecord,
 };
+pub use throttles::THROTTLE_RETENTION_SECS;
 
 /// Result of store operations.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -492,18 +494,18 @@ impl Store {
         Ok(())
     }
 
-    /// Every saved profile with its member id and whether the member is synthetic, in id order, `batch` at a time from `after`
-    /// (for building the in-memory Alikes index and outcome tallies at start-up).
+    /// Every saved profile with its member, in id order, `batch` at a time from `after` (for
+    /// building the in-memory Alikes index and outcome tallies at start-up).
     pub async fn profiles_after<P: DeserializeOwned>(
         &self,
         after: MemberId,
         batch: u32,
-    ) -> Result<Vec<(MemberId, bool, P)>> {
+    ) -> Result<Vec<ProfileRow<P>>> {
         let rows = self
             .fetch_all(
                 "profiles",
                 sqlx::query(
-                    "SELECT p.member_id, p.data, m.synthetic FROM profiles p \
+                    "SELECT p.member_id, p.data, m.synthetic, m.counts_from FROM profiles p \
                      JOIN members m ON m.id = p.member_id \
                      WHERE p.member_id > $1 ORDER BY p.member_id LIMIT $2",
                 )
@@ -513,11 +515,12 @@ impl Store {
             .await?;
         rows.iter()
             .map(|row| {
-                Ok((
-                    MemberId(get(row, "member_id")?),
-                    get::<i64>(row, "synthetic")? != 0,
-                    decode_json(row, "profile")?,
-                ))
+                Ok(ProfileRow {
+                    member: MemberId(get(row, "member_id")?),
+                    synthetic: get::<i64>(row, "synthetic")? != 0,
+                    counts_from: get(row, "counts_from")?,
+                    profile: decode_json(row, "profile")?,
+                })
             })
             .collect()
     }

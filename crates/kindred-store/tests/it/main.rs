@@ -17,6 +17,8 @@ kindred_store::storage_tests!(
     tracker_records_belong_to_their_owner,
     injection_payloads_are_data,
     password_change_ends_other_sessions,
+    concurrent_reservations_count_one_by_one,
+    activity_is_recorded_once_a_day,
 );
 
 async fn member(store: &Store, handle: &str) -> MemberId {
@@ -114,8 +116,70 @@ async fn profiles_round_trip(db: &TestDb) {
     store.save_profile(owl, &changed, false, 6).await.unwrap();
     assert_eq!(store.profile::<Value>(owl).await.unwrap(), Some(changed.clone()));
     let all = store.profiles_after::<Value>(MemberId(0), 10).await.unwrap();
-    assert_eq!(all, vec![(owl, false, changed)]);
+    assert_eq!(
+        all,
+        vec![kindred_store::ProfileRow {
+            member: owl,
+            synthetic: false,
+            counts_from: None,
+            profile: changed
+        }]
+    );
     assert!(store.profiles_after::<Value>(owl, 10).await.unwrap().is_empty());
+}
+
+/// Issue 9: concurrent reservations for one key count one by one, so a burst of simultaneous
+/// sign-in guesses gets no more tries than a sequence (the in-memory limiter let all 60 through).
+async fn concurrent_reservations_count_one_by_one(db: &TestDb) {
+    let policy = kindred_auth::SIGN_IN_PER_HANDLE;
+    let barrier = std::sync::Arc::new(tokio::sync::Barrier::new(60));
+    let tasks: Vec<_> = (0..60)
+        .map(|_| {
+            let store = db.store.clone();
+            let barrier = barrier.clone();
+            tokio::spawn(async move {
+                barrier.wait().await;
+                store.reserve_attempt("handle:owl", &policy, 1_000).await.unwrap()
+            })
+        })
+        .collect();
+    let mut allowed = 0;
+    for task in tasks {
+        if task.await.unwrap().is_ok() {
+            allowed += 1;
+        }
+    }
+    assert_eq!(allowed, 5, "exactly the free attempts go ahead");
+    let state = db.store.throttle("handle:owl").await.unwrap().unwrap();
+    assert_eq!(state.blocked_until, 1_000 + 60);
+    // Another key is untouched; clearing forgets; a quiet key is swept.
+    assert!(
+        db.store
+            .reserve_attempt("handle:fox", &policy, 1_000)
+            .await
+            .unwrap()
+            .is_ok()
+    );
+    db.store.clear_throttle("handle:owl").await.unwrap();
+    assert_eq!(db.store.throttle("handle:owl").await.unwrap(), None);
+    db.store.release_attempt("handle:fox").await.unwrap();
+    assert_eq!(
+        db.store.throttle("handle:fox").await.unwrap().unwrap().attempts,
+        0
+    );
+    assert_eq!(db.store.sweep_throttles(2_000).await.unwrap(), 1);
+}
+
+async fn activity_is_recorded_once_a_day(db: &TestDb) {
+    let store = &db.store;
+    let owl = member(store, "owl").await;
+    assert_eq!(store.record_active_day(owl, 100).await.unwrap(), Some(1));
+    assert_eq!(store.record_active_day(owl, 100).await.unwrap(), None);
+    assert_eq!(store.record_active_day(owl, 101).await.unwrap(), Some(2));
+    assert_eq!(store.counts_from(owl).await.unwrap(), None);
+    store.set_counts_from(owl, 5_000).await.unwrap();
+    store.set_counts_from(owl, 9_000).await.unwrap();
+    assert_eq!(store.counts_from(owl).await.unwrap(), Some(5_000));
 }
 
 async fn groups_count_members(db: &TestDb) {
