@@ -7,10 +7,13 @@
 //! owner: other members, moderators and administrators get the same [`Viewer::Member`] view, and
 //! neither the Alikes index nor the tallies ever hold a private field.
 
+mod gate;
+
 use std::collections::HashMap;
 use std::sync::RwLock;
 
-use kindred_auth::{LoginLimiter, Role};
+pub use gate::{Admission, Busy, PasswordGate};
+use kindred_auth::{Policy, Role};
 use kindred_community::aggregate::{OutcomeShare, OutcomeTally, member_count_label};
 use kindred_community::alikes::{AlikeFeatures, AlikeIndex, ReasonKind};
 use kindred_community::profile::{Profile, ProfileView, Viewer, normalize_text};
@@ -24,10 +27,63 @@ use crate::Kindred;
 
 /// How long a session lasts. Long on purpose: nobody should be logged out mid-task (no timeouts).
 pub const SESSION_SECONDS: i64 = 30 * 24 * 3600;
-/// Failed log-ins allowed per handle (and, ×4, per address) in [`LOGIN_WINDOW_SECONDS`].
+/// Sign-in attempts allowed per handle before its first lockout (see [`kindred_auth::SIGN_IN_PER_HANDLE`]).
 pub const LOGIN_MAX_FAILURES: u32 = 5;
-/// The login limiter's window.
-pub const LOGIN_WINDOW_SECONDS: u64 = 15 * 60;
+/// The longest a handle or address is locked out, in seconds.
+pub const LOGIN_MAX_LOCK_SECONDS: u64 = 15 * 60;
+
+/// Limits an operator may tune; each is a `kindred serve` flag and a `KINDRED_` variable.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CommunityLimits {
+    /// Accounts one client address may register per hour.
+    pub registrations_per_hour: u32,
+    /// Accounts one client address may register per day.
+    pub registrations_per_day: u32,
+    /// A member's reports count in aggregates only once their account is this many days old…
+    pub aggregate_min_account_days: u32,
+    /// …and they have been active (signed in or used the site) on this many different days.
+    pub aggregate_min_active_days: u32,
+    /// Password checks and hashes run at once (`None`: one fewer than the cores, at least one).
+    pub password_workers: Option<u32>,
+    /// Sign-ins and registrations waiting for a password worker before more are told to come
+    /// back (`None`: eight per worker).
+    pub password_queue: Option<u32>,
+}
+
+impl Default for CommunityLimits {
+    fn default() -> Self {
+        CommunityLimits {
+            registrations_per_hour: 5,
+            registrations_per_day: 20,
+            aggregate_min_account_days: 7,
+            aggregate_min_active_days: 2,
+            password_workers: None,
+            password_queue: None,
+        }
+    }
+}
+
+impl CommunityLimits {
+    fn register_per_hour(&self) -> Policy {
+        let hour = 3600;
+        Policy {
+            free_attempts: i64::from(self.registrations_per_hour.max(1)),
+            window_secs: hour,
+            first_lock_secs: hour,
+            max_lock_secs: hour,
+        }
+    }
+
+    fn register_per_day(&self) -> Policy {
+        let day = 24 * 3600;
+        Policy {
+            free_attempts: i64::from(self.registrations_per_day.max(1)),
+            window_secs: day,
+            first_lock_secs: day,
+            max_lock_secs: day,
+        }
+    }
+}
 /// Alikes shown to a member.
 pub const ALIKES_SHOWN: usize = 20;
 /// Longest post title.
@@ -60,9 +116,21 @@ pub enum CommunityError {
         /// What is wrong with it.
         message: String,
     },
-    /// Too many failed log-ins.
-    #[error("too many failed sign-ins; try again in {retry_after} seconds")]
+    /// Too many attempts from this handle or address (sign-ins, registrations).
+    #[error("too many attempts; try again in {retry_after} seconds")]
     RateLimited {
+        /// Seconds to wait.
+        retry_after: u64,
+    },
+    /// Too many sign-ins and registrations are waiting for a password check right now.
+    #[error("too many sign-ins at once; try again in {retry_after} seconds")]
+    Busy {
+        /// Seconds to wait.
+        retry_after: u64,
+    },
+    /// The database could not answer in time (its connections were all in use).
+    #[error("the server is busy; try again in {retry_after} seconds")]
+    Unavailable {
         /// Seconds to wait.
         retry_after: u64,
     },
@@ -84,8 +152,15 @@ impl From<kindred_store::Error> for CommunityError {
     fn from(error: kindred_store::Error) -> Self {
         match error {
             kindred_store::Error::HandleTaken => CommunityError::HandleTaken,
+            busy if busy.is_busy() => CommunityError::Unavailable { retry_after: 1 },
             other => CommunityError::Store(other),
         }
+    }
+}
+
+impl From<Busy> for CommunityError {
+    fn from(_: Busy) -> Self {
+        CommunityError::Busy { retry_after: 1 }
     }
 }
 
@@ -286,18 +361,24 @@ pub struct ExportedPost {
 #[derive(Default)]
 struct Memory {
     alikes: AlikeIndex,
-    /// (condition slug, treatment key) → outcomes, over real members' shared fields.
-    tallies: HashMap<(String, String), OutcomeTally>,
+    /// (condition slug, treatment key) → each real member's reported outcome, from shared fields.
+    reports: HashMap<(String, String), HashMap<MemberId, Outcome>>,
+    /// From when each member's reports count in aggregates; a member absent here does not count
+    /// yet (too new, or not yet active on enough days). Checked when a tally is read, so a member
+    /// starts counting when their time comes, without another write.
+    counts_from: HashMap<MemberId, i64>,
 }
 
 /// The community service.
 pub struct Community {
     store: Store,
     memory: RwLock<Memory>,
-    /// Failed log-ins per handle.
-    handle_limiter: LoginLimiter,
-    /// Failed log-ins per client address (four times the handle allowance: people share addresses).
-    address_limiter: LoginLimiter,
+    /// Every argon2 hash and verification passes here.
+    gate: PasswordGate,
+    limits: CommunityLimits,
+    /// The day (since the epoch) each member's activity was last recorded by this process, so a
+    /// member costs one write a day, not one a request.
+    active_days_seen: std::sync::Mutex<HashMap<MemberId, i64>>,
     /// Serialises profile saves so the tallies' read-modify-write sees each change once.
     profile_writes: tokio::sync::Mutex<()>,
 }
@@ -314,19 +395,32 @@ fn handle_key(handle: &str) -> String {
 }
 
 impl Community {
+    /// Opens the community over a store with the default limits.
+    pub async fn open(store: Store) -> Result<Community> {
+        Community::open_with(store, CommunityLimits::default()).await
+    }
+
     /// Opens the community over a store, loading every opted-in profile into the Alikes index and
     /// every shared outcome into the tallies.
-    pub async fn open(store: Store) -> Result<Community> {
+    pub async fn open_with(store: Store, limits: CommunityLimits) -> Result<Community> {
         let community = Community {
             store,
             memory: RwLock::new(Memory::default()),
-            handle_limiter: LoginLimiter::new(LOGIN_MAX_FAILURES, LOGIN_WINDOW_SECONDS),
-            address_limiter: LoginLimiter::new(LOGIN_MAX_FAILURES * 4, LOGIN_WINDOW_SECONDS),
+            gate: PasswordGate::sized(limits.password_workers, limits.password_queue),
+            limits,
+            active_days_seen: std::sync::Mutex::new(HashMap::new()),
             profile_writes: tokio::sync::Mutex::new(()),
         };
         let expired = community.store.delete_expired_sessions(now()).await?;
         if expired > 0 {
             tracing::info!(expired, "removed expired sessions");
+        }
+        let swept = community
+            .store
+            .sweep_throttles(now() - kindred_store::THROTTLE_RETENTION_SECS)
+            .await?;
+        if swept > 0 {
+            tracing::info!(swept, "removed quiet sign-in and registration throttles");
         }
         let mut after = MemberId(0);
         loop {
@@ -334,12 +428,15 @@ impl Community {
                 .store
                 .profiles_after::<Profile>(after, LOAD_BATCH)
                 .await?;
-            let Some(&(last, _, _)) = batch.last() else {
+            let Some(last) = batch.last().map(|row| row.member) else {
                 break;
             };
             let mut memory = community.write_memory();
-            for (member, synthetic, profile) in &batch {
-                memory.apply(*member, *synthetic, None, Some(profile));
+            for row in &batch {
+                if let Some(counts_from) = row.counts_from {
+                    memory.counts_from.insert(row.member, counts_from);
+                }
+                memory.apply(row.member, row.synthetic, None, Some(&row.profile));
             }
             drop(memory);
             after = last;
@@ -411,17 +508,45 @@ impl Community {
 
     // ---- accounts ------------------------------------------------------------------------------
 
-    /// Registers a member and signs them in.
-    pub async fn register(&self, handle: &str, password: &str) -> Result<NewSession> {
+    /// Registers a member and signs them in. `address` is the client's (the web passes it): each
+    /// address may register [`CommunityLimits::registrations_per_hour`] accounts an hour and
+    /// [`CommunityLimits::registrations_per_day`] a day. `None` (the command line, tests) is not
+    /// limited.
+    pub async fn register(&self, handle: &str, password: &str, address: Option<&str>) -> Result<NewSession> {
         let handle = handle.trim();
         let key = kindred_auth::validate_handle(handle)?;
         kindred_auth::check_password_policy(password, handle)?;
-        let hash = hash_blocking(password).await?;
-        let id = self
-            .store
-            .create_member(handle, &key.0, Some(&hash), Role::Member, false, now())
-            .await?;
-        self.new_session(id).await
+        // A taken handle costs no hashing and no registration allowance.
+        if self.store.member_by_handle(&key.0).await?.is_some() {
+            return Err(CommunityError::HandleTaken);
+        }
+        let admission = self.gate.admit()?;
+        let limits: Vec<(String, Policy)> = match address {
+            Some(address) => vec![
+                (
+                    format!("register-hour:{address}"),
+                    self.limits.register_per_hour(),
+                ),
+                (format!("register-day:{address}"), self.limits.register_per_day()),
+            ],
+            None => Vec::new(),
+        };
+        self.reserve_all(&limits).await?;
+        let created = async {
+            let hash = hash_password(&admission, password).await?;
+            Ok(self
+                .store
+                .create_member(handle, &key.0, Some(&hash), Role::Member, false, now())
+                .await?)
+        }
+        .await;
+        match created {
+            Ok(id) => self.new_session(id).await,
+            Err(error) => {
+                self.release_all(&limits).await;
+                Err(error)
+            }
+        }
     }
 
     /// Creates an administrator (for `kindred admin create`).
@@ -429,7 +554,8 @@ impl Community {
         let handle = handle.trim();
         let key = kindred_auth::validate_handle(handle)?;
         kindred_auth::check_password_policy(password, handle)?;
-        let hash = hash_blocking(password).await?;
+        let admission = self.gate.admit()?;
+        let hash = hash_password(&admission, password).await?;
         let id = self
             .store
             .create_member(handle, &key.0, Some(&hash), Role::Admin, false, now())
@@ -440,40 +566,72 @@ impl Community {
             .ok_or(CommunityError::NotFound { what: "member" })
     }
 
-    /// Signs a member in: a fresh session (never one the client supplied), after the rate limit
-    /// and the password check.
-    pub async fn login(&self, handle: &str, password: &str, address: &str) -> Result<NewSession> {
-        let key = handle_key(handle);
-        let handle_limit = format!("handle:{key}");
-        let address_limit = format!("ip:{address}");
-        let t = u64::try_from(now()).unwrap_or(0);
-        if let Err(wait) = self
-            .handle_limiter
-            .check(&[handle_limit.as_str()], t)
-            .and_then(|()| self.address_limiter.check(&[address_limit.as_str()], t))
-        {
-            return Err(CommunityError::RateLimited { retry_after: wait.0 });
+    /// Signs a member in: a fresh session (never one the client supplied). The attempt is counted
+    /// against the handle and the client's address *before* the password is checked, so
+    /// simultaneous guesses cannot all slip past the limit; `address` is `None` only where there is
+    /// no client (tests).
+    pub async fn login(&self, handle: &str, password: &str, address: Option<&str>) -> Result<NewSession> {
+        match self.verify(&handle_key(handle), password, address).await? {
+            Some(id) => self.new_session(id).await,
+            None => Err(CommunityError::BadCredentials),
         }
+    }
+
+    /// Checks a password for a handle key through the throttles and the password gate: the
+    /// member's id when it is right. A right password clears the handle's count and gives the
+    /// address its attempt back.
+    async fn verify(&self, key: &str, password: &str, address: Option<&str>) -> Result<Option<MemberId>> {
+        let admission = self.gate.admit()?;
+        // Keys are bounded: a handle is at most 30 characters, anything longer matches nobody.
+        let key: String = key.chars().take(64).collect();
+        let mut limits: Vec<(String, Policy)> = Vec::with_capacity(2);
+        if let Some(address) = address {
+            limits.push((
+                format!("sign-in-address:{address}"),
+                kindred_auth::SIGN_IN_PER_ADDRESS,
+            ));
+        }
+        let handle_limit = format!("sign-in-handle:{key}");
+        limits.push((handle_limit.clone(), kindred_auth::SIGN_IN_PER_HANDLE));
+        self.reserve_all(&limits).await?;
         let credentials = if password.chars().count() > kindred_auth::PASSWORD_MAX_CHARS {
             None
         } else {
             self.store.credentials(&key).await?
         };
-        let password = password.to_owned();
         let hash = credentials.as_ref().map(|(_, hash)| hash.clone());
-        let ok =
-            tokio::task::spawn_blocking(move || kindred_auth::verify_password(&password, hash.as_deref()))
-                .await
-                .unwrap_or(false);
+        let password = password.to_owned();
+        let ok = admission
+            .run(move |scratch| scratch.verify(&password, hash.as_deref()))
+            .await
+            .unwrap_or(false);
         match credentials {
             Some((id, _)) if ok => {
-                self.handle_limiter.succeeded(&handle_limit);
-                self.new_session(id).await
+                self.store.clear_throttle(&handle_limit).await?;
+                self.release_all(&limits[..limits.len() - 1]).await;
+                Ok(Some(id))
             }
-            _ => {
-                self.handle_limiter.failed(&[handle_limit.as_str()], t);
-                self.address_limiter.failed(&[address_limit.as_str()], t);
-                Err(CommunityError::BadCredentials)
+            _ => Ok(None),
+        }
+    }
+
+    /// Reserves an attempt under every limit, or none: a refusal gives back what was reserved.
+    async fn reserve_all(&self, limits: &[(String, Policy)]) -> Result<()> {
+        let t = now();
+        for (done, (key, policy)) in limits.iter().enumerate() {
+            if let Err(wait) = self.store.reserve_attempt(key, policy, t).await? {
+                self.release_all(&limits[..done]).await;
+                return Err(CommunityError::RateLimited { retry_after: wait.0 });
+            }
+        }
+        Ok(())
+    }
+
+    /// Gives back one attempt under each limit (best effort: a failure only costs an allowance).
+    async fn release_all(&self, limits: &[(String, Policy)]) {
+        for (key, _) in limits {
+            if let Err(error) = self.store.release_attempt(key).await {
+                tracing::warn!(error = %error, "could not give back a throttle reservation");
             }
         }
     }
@@ -484,6 +642,7 @@ impl Community {
             .member(id)
             .await?
             .ok_or(CommunityError::NotFound { what: "member" })?;
+        self.note_activity(&member).await;
         let token = kindred_auth::new_token();
         let csrf_token = kindred_auth::new_token();
         let t = now();
@@ -515,11 +674,54 @@ impl Community {
         let Some(member) = self.store.member(session.member).await? else {
             return Ok(None);
         };
+        self.note_activity(&member).await;
         Ok(Some(Actor {
             member,
             csrf_token: session.csrf_token,
             token_hash,
         }))
+    }
+
+    /// Records that a member is active today (once a day per member and process), and once they
+    /// have been active on [`CommunityLimits::aggregate_min_active_days`] days, from when their
+    /// reports count in aggregates: then, or once the account is
+    /// [`CommunityLimits::aggregate_min_account_days`] old if that is later.
+    /// A failure is logged, not passed on: it must not stop the member's request.
+    async fn note_activity(&self, member: &MemberRecord) {
+        if member.synthetic {
+            return;
+        }
+        let t = now();
+        let day = t.div_euclid(24 * 3600);
+        {
+            let mut seen = self.active_days_seen.lock().unwrap_or_else(|e| e.into_inner());
+            if seen.get(&member.id) == Some(&day) {
+                return;
+            }
+            if seen.len() >= 100_000 {
+                seen.clear();
+            }
+            seen.insert(member.id, day);
+        }
+        let recorded = async {
+            if let Some(days) = self.store.record_active_day(member.id, day).await?
+                && days >= i64::from(self.limits.aggregate_min_active_days)
+            {
+                let counts_from = member
+                    .created_at
+                    .saturating_add(i64::from(self.limits.aggregate_min_account_days) * 24 * 3600)
+                    .max(t);
+                self.store.set_counts_from(member.id, counts_from).await?;
+                if let Some(counts_from) = self.store.counts_from(member.id).await? {
+                    self.write_memory().counts_from.insert(member.id, counts_from);
+                }
+            }
+            Ok::<(), kindred_store::Error>(())
+        }
+        .await;
+        if let Err(error) = recorded {
+            tracing::warn!(error = %error, "could not record a member's activity");
+        }
     }
 
     /// Ends a session.
@@ -532,28 +734,27 @@ impl Community {
     pub async fn change_password(&self, actor: &Actor, current: &str, new: &str) -> Result<()> {
         self.check_password(actor, current).await?;
         kindred_auth::check_password_policy(new, &actor.member.handle)?;
-        let hash = hash_blocking(new).await?;
+        let admission = self.gate.admit()?;
+        let hash = hash_password(&admission, new).await?;
         self.store
             .set_password_hash(actor.member.id, &hash, Some(&actor.token_hash))
             .await?;
         Ok(())
     }
 
+    /// Checks the actor's own password (to change it or delete the account), through the same
+    /// throttle and gate as signing in: a stolen session cannot guess it faster than a sign-in.
     async fn check_password(&self, actor: &Actor, password: &str) -> Result<()> {
-        let credentials = self.store.credentials(&handle_key(&actor.member.handle)).await?;
-        let hash = credentials.map(|(_, hash)| hash);
-        let password = password.to_owned();
-        let ok =
-            tokio::task::spawn_blocking(move || kindred_auth::verify_password(&password, hash.as_deref()))
-                .await
-                .unwrap_or(false);
-        if ok {
-            Ok(())
-        } else {
-            Err(CommunityError::Invalid {
+        match self
+            .verify(&handle_key(&actor.member.handle), password, None)
+            .await
+        {
+            Ok(Some(id)) if id == actor.member.id => Ok(()),
+            Ok(_) => Err(CommunityError::Invalid {
                 field: "current_password".into(),
                 message: "the current password is not right".into(),
-            })
+            }),
+            Err(error) => Err(error),
         }
     }
 
@@ -969,10 +1170,7 @@ impl Community {
         let treatment = treatment(treatment_key)?;
         let tally = self
             .read_memory()
-            .tallies
-            .get(&(condition.to_owned(), treatment_key.to_owned()))
-            .copied()
-            .unwrap_or_default();
+            .tally(&(condition.to_owned(), treatment_key.to_owned()), now());
         Some(WisdomView {
             condition: condition_record.slug.clone(),
             condition_name: condition_record.name.clone(),
@@ -997,21 +1195,33 @@ impl Community {
 }
 
 impl Memory {
+    /// The outcomes reported for `key` by members whose reports count at `now`.
+    fn tally(&self, key: &(String, String), now: i64) -> OutcomeTally {
+        let mut tally = OutcomeTally::default();
+        for (member, outcome) in self.reports.get(key).into_iter().flatten() {
+            if self.counts_from.get(member).is_some_and(|&from| from <= now) {
+                tally.add(*outcome);
+            }
+        }
+        tally
+    }
+
     /// Moves one member's contribution from `old` to `new` (either may be absent).
     fn apply(&mut self, member: MemberId, synthetic: bool, old: Option<&Profile>, new: Option<&Profile>) {
         if !synthetic {
-            for (key, outcome) in old.map(contributions).unwrap_or_default() {
-                if let Some(tally) = self.tallies.get_mut(&key) {
-                    let count = match outcome {
-                        Outcome::Helped => &mut tally.helped,
-                        Outcome::NoChange => &mut tally.no_change,
-                        Outcome::Worse => &mut tally.worse,
-                    };
-                    *count = count.saturating_sub(1);
+            for (key, _) in old.map(contributions).unwrap_or_default() {
+                if let Some(reports) = self.reports.get_mut(&key) {
+                    reports.remove(&member);
+                    if reports.is_empty() {
+                        self.reports.remove(&key);
+                    }
                 }
             }
             for (key, outcome) in new.map(contributions).unwrap_or_default() {
-                self.tallies.entry(key).or_default().add(outcome);
+                self.reports.entry(key).or_default().insert(member, outcome);
+            }
+            if new.is_none() {
+                self.counts_from.remove(&member);
             }
         }
         match new {
@@ -1166,11 +1376,13 @@ fn check_text(field: &str, text: &str, min: usize, max: usize) -> Result<()> {
     Ok(())
 }
 
-async fn hash_blocking(password: &str) -> Result<String> {
+/// An argon2id hash of the password, computed through the gate.
+async fn hash_password(admission: &Admission, password: &str) -> Result<String> {
     let password = password.to_owned();
-    tokio::task::spawn_blocking(move || kindred_auth::hash_password(&password))
+    admission
+        .run(move |scratch| scratch.hash(&password))
         .await
-        .map_err(|_| CommunityError::Hash)?
+        .ok_or(CommunityError::Hash)?
         .map_err(CommunityError::from)
 }
 

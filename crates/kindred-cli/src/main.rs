@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use anyhow::Context;
 use clap::{Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
+use kindred_app::community::CommunityLimits;
 use kindred_app::{AnswerJson, Kindred};
 
 /// Kindred: a trusted health library and answer engine, deepest on dystonia.
@@ -60,6 +61,36 @@ enum Command {
         /// Mark cookies `Secure` (serve behind HTTPS).
         #[arg(long, env = "KINDRED_SECURE_COOKIES")]
         secure_cookies: bool,
+        /// Proxies (addresses or CIDR ranges, e.g. `127.0.0.1/32,10.0.0.0/8`) whose
+        /// `X-Forwarded-For` or `Forwarded` header names the client. Without any, the socket's peer
+        /// is the client; set it when serving behind a reverse proxy, or every visitor shares the
+        /// proxy's sign-in and registration allowance.
+        #[arg(long, env = "KINDRED_TRUSTED_PROXY", value_delimiter = ',', num_args = 1..,
+              value_parser = parse_proxy)]
+        trusted_proxy: Vec<ipnet::IpNet>,
+        /// Accounts one client address may register per hour.
+        #[arg(long, env = "KINDRED_REGISTRATIONS_PER_HOUR", default_value_t = CommunityLimits::default().registrations_per_hour,
+              value_parser = clap::value_parser!(u32).range(1..))]
+        registrations_per_hour: u32,
+        /// Accounts one client address may register per day.
+        #[arg(long, env = "KINDRED_REGISTRATIONS_PER_DAY", default_value_t = CommunityLimits::default().registrations_per_day,
+              value_parser = clap::value_parser!(u32).range(1..))]
+        registrations_per_day: u32,
+        /// A member's reports count in "What members report" only once their account is this many
+        /// days old…
+        #[arg(long, env = "KINDRED_AGGREGATE_MIN_ACCOUNT_DAYS", default_value_t = CommunityLimits::default().aggregate_min_account_days)]
+        aggregate_min_account_days: u32,
+        /// …and they have been active on this many different days.
+        #[arg(long, env = "KINDRED_AGGREGATE_MIN_ACTIVE_DAYS", default_value_t = CommunityLimits::default().aggregate_min_active_days,
+              value_parser = clap::value_parser!(u32).range(1..))]
+        aggregate_min_active_days: u32,
+        /// Password checks run at once (argon2id, 19 MiB each) [default: one fewer than the cores]
+        #[arg(long, env = "KINDRED_PASSWORD_WORKERS", value_parser = clap::value_parser!(u32).range(1..256))]
+        password_workers: Option<u32>,
+        /// Sign-ins and registrations that may wait for a password worker; past them the answer is
+        /// 503 with Retry-After [default: 8 per worker]
+        #[arg(long, env = "KINDRED_PASSWORD_QUEUE", value_parser = clap::value_parser!(u32).range(0..4096))]
+        password_queue: Option<u32>,
     },
     /// Administration of the community.
     Admin {
@@ -251,14 +282,33 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 println!("questions: {}", report.kindred.n_questions);
             }
         }
-        Command::Serve { addr, secure_cookies } => {
+        Command::Serve {
+            addr,
+            secure_cookies,
+            trusted_proxy,
+            registrations_per_hour,
+            registrations_per_day,
+            aggregate_min_account_days,
+            aggregate_min_active_days,
+            password_workers,
+            password_queue,
+        } => {
+            let limits = CommunityLimits {
+                registrations_per_hour,
+                registrations_per_day,
+                aggregate_min_account_days,
+                aggregate_min_active_days,
+                password_workers,
+                password_queue,
+            };
             let kindred = open_or_build(&cli.data_dir)?;
             kindred.warm_up()?;
             let runtime = runtime()?;
             runtime.block_on(async {
-                let community = open_community(&cli.data_dir, cli.database_url.as_deref()).await?;
-                let state =
-                    kindred_web::AppState::new(kindred, community).with_secure_cookies(secure_cookies);
+                let community = open_community(&cli.data_dir, cli.database_url.as_deref(), limits).await?;
+                let state = kindred_web::AppState::new(kindred, community)
+                    .with_secure_cookies(secure_cookies)
+                    .with_trusted_proxies(trusted_proxy);
                 kindred_web::serve(addr, state)
                     .await
                     .with_context(|| format!("serving on {addr}"))
@@ -282,7 +332,12 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 }
             };
             runtime()?.block_on(async {
-                let community = open_community(&cli.data_dir, cli.database_url.as_deref()).await?;
+                let community = open_community(
+                    &cli.data_dir,
+                    cli.database_url.as_deref(),
+                    CommunityLimits::default(),
+                )
+                .await?;
                 let admin = community.create_admin(&handle, &password).await?;
                 println!("created administrator {}", admin.handle);
                 anyhow::Ok(())
@@ -291,7 +346,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Demo { members, seed } => {
             let kindred = open_or_build(&cli.data_dir)?;
             runtime()?.block_on(async {
-                let community = open_community(&cli.data_dir, cli.database_url.as_deref()).await?;
+                let community = open_community(&cli.data_dir, cli.database_url.as_deref(), CommunityLimits::default()).await?;
                 let bar = if std::io::stderr().is_terminal() {
                     ProgressBar::new(members as u64)
                 } else {
@@ -354,6 +409,7 @@ fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
 async fn open_community(
     data_dir: &Path,
     database_url: Option<&str>,
+    limits: CommunityLimits,
 ) -> anyhow::Result<kindred_app::community::Community> {
     let url = match database_url {
         Some(url) => url.to_owned(),
@@ -366,7 +422,7 @@ async fn open_community(
     let store = kindred_store::Store::open(&url)
         .await
         .with_context(|| format!("opening the {} community database", backend.name()))?;
-    Ok(kindred_app::community::Community::open(store).await?)
+    Ok(kindred_app::community::Community::open_with(store, limits).await?)
 }
 
 /// Opens the library, building the bundled one first when the data directory has none.
@@ -425,4 +481,12 @@ fn print_answer(out: &mut impl Write, answer: &AnswerJson, json: bool) -> anyhow
     writeln!(out, "{}", answer.disclaimer)?;
     writeln!(out)?;
     Ok(())
+}
+
+/// A trusted proxy: a CIDR range, or one address (its own /32 or /128).
+fn parse_proxy(text: &str) -> Result<ipnet::IpNet, String> {
+    let text = text.trim();
+    text.parse::<ipnet::IpNet>()
+        .or_else(|_| text.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+        .map_err(|_| format!("{text:?} is not an address or a CIDR range such as 10.0.0.0/8"))
 }

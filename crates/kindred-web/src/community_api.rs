@@ -2,13 +2,13 @@
 //! export and deletion, member pages, Alikes, groups, posts, moderation and member-reported
 //! outcomes. Every rule lives in `kindred_app::community`; these handlers translate HTTP.
 
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 
 use axum::Json;
 use axum::extract::connect_info::ConnectInfo;
 use axum::extract::{FromRequestParts, State};
-use axum::http::StatusCode;
 use axum::http::request::Parts;
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum_extra::extract::cookie::CookieJar;
 use kindred_app::community::{
@@ -26,19 +26,93 @@ use crate::state::AppState;
 
 type ApiResult<T> = Result<T, ApiError>;
 
-/// The client's address, for the login limiter ("unknown" when served without one, as in tests).
-pub(crate) struct ClientAddress(pub String);
+/// The client's address, for the sign-in and registration throttles: the socket's peer, or, when
+/// the peer is a trusted proxy (`--trusted-proxy`), the address the proxies say they forwarded
+/// for. An IPv6 address is cut to its /64, one subscriber's network. `None` only when there is no
+/// socket (in-process tests).
+pub(crate) struct ClientAddress(pub Option<String>);
 
-impl<S: Send + Sync> FromRequestParts<S> for ClientAddress {
+impl FromRequestParts<AppState> for ClientAddress {
     type Rejection = std::convert::Infallible;
 
-    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
-        Ok(ClientAddress(
-            parts
-                .extensions
-                .get::<ConnectInfo<SocketAddr>>()
-                .map_or_else(|| "unknown".to_owned(), |info| info.0.ip().to_string()),
-        ))
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let peer = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|info| info.0.ip());
+        Ok(ClientAddress(peer.map(|peer| {
+            throttle_key(client_ip(peer, &parts.headers, &state.trusted_proxies))
+        })))
+    }
+}
+
+/// The client behind `peer`: `peer` itself unless it is a trusted proxy; then, walking the
+/// forwarded chain from the nearest hop, the first address that is not a trusted proxy. Hops a
+/// client wrote itself (the left of the chain) are never reached while a real client address
+/// stands to their right. A chain the proxies left unreadable gives the proxy's own address.
+fn client_ip(peer: IpAddr, headers: &HeaderMap, trusted: &[ipnet::IpNet]) -> IpAddr {
+    let is_trusted = |ip: &IpAddr| trusted.iter().any(|net| net.contains(ip));
+    if !is_trusted(&peer) {
+        return peer;
+    }
+    let chain = forwarded_chain(headers);
+    let mut nearest_proxy = peer;
+    for hop in chain.iter().rev() {
+        match hop {
+            Some(ip) if is_trusted(ip) => nearest_proxy = *ip,
+            Some(ip) => return *ip,
+            None => return nearest_proxy,
+        }
+    }
+    nearest_proxy
+}
+
+/// The forwarded-for chain, farthest first: RFC 7239 `Forwarded` if present, else
+/// `X-Forwarded-For`. `None` marks a hop that is not an address (`unknown`, an obfuscated name,
+/// garbage).
+fn forwarded_chain(headers: &HeaderMap) -> Vec<Option<IpAddr>> {
+    let forwarded: Vec<&str> = headers
+        .get_all(header::FORWARDED)
+        .iter()
+        .map(|v| v.to_str().unwrap_or(""))
+        .collect();
+    if !forwarded.is_empty() {
+        return forwarded
+            .iter()
+            .flat_map(|line| line.split(','))
+            .map(|element| {
+                element.split(';').find_map(|pair| {
+                    let (name, value) = pair.trim().split_once('=')?;
+                    name.trim()
+                        .eq_ignore_ascii_case("for")
+                        .then(|| parse_hop(value.trim().trim_matches('"')))
+                })?
+            })
+            .collect();
+    }
+    headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .flat_map(|v| v.to_str().unwrap_or("").split(','))
+        .map(|hop| parse_hop(hop.trim()))
+        .collect()
+}
+
+/// One hop: `192.0.2.1`, `192.0.2.1:4711`, `2001:db8::1` or `[2001:db8::1]:4711`.
+fn parse_hop(hop: &str) -> Option<IpAddr> {
+    hop.parse::<IpAddr>()
+        .ok()
+        .or_else(|| hop.parse::<SocketAddr>().ok().map(|s| s.ip()))
+        .or_else(|| hop.strip_prefix('[')?.strip_suffix(']')?.parse().ok())
+}
+
+/// The throttle key for an address: IPv4 as is, IPv6 cut to its /64.
+fn throttle_key(ip: IpAddr) -> String {
+    match ip.to_canonical() {
+        IpAddr::V4(v4) => v4.to_string(),
+        IpAddr::V6(v6) => ipnet::Ipv6Net::new(v6, 64)
+            .map(|net| net.trunc().to_string())
+            .unwrap_or_else(|_| v6.to_string()),
     }
 }
 
@@ -80,16 +154,18 @@ fn community_error(id: &str) -> impl FnOnce(kindred_app::community::CommunityErr
 /// Register a member (and sign them in).
 #[utoipa::path(post, path = "/api/v1/accounts", request_body = Credentials, tag = "accounts",
     responses((status = 201, body = SessionJson, description = "Registered and signed in; sets the session cookie"),
-        (status = 400, body = ErrorBody), (status = 409, body = ErrorBody, description = "Handle taken")))]
+        (status = 400, body = ErrorBody), (status = 409, body = ErrorBody, description = "Handle taken"),
+        (status = 429, body = ErrorBody, description = "Too many registrations from this address, or sign-ins at once; see Retry-After")))]
 pub async fn register(
     State(state): State<AppState>,
     jar: CookieJar,
     RequestId(id): RequestId,
+    ClientAddress(address): ClientAddress,
     JsonBody(credentials): JsonBody<Credentials>,
 ) -> ApiResult<Response> {
     let session = state
         .community
-        .register(&credentials.handle, &credentials.password)
+        .register(&credentials.handle, &credentials.password, address.as_deref())
         .await
         .map_err(community_error(&id))?;
     Ok(signed_in(&state, jar, session, StatusCode::CREATED))
@@ -98,7 +174,7 @@ pub async fn register(
 /// Sign in: a new session every time.
 #[utoipa::path(post, path = "/api/v1/session", request_body = Credentials, tag = "accounts",
     responses((status = 200, body = SessionJson, description = "Signed in; sets the session cookie"),
-        (status = 401, body = ErrorBody), (status = 429, body = ErrorBody, description = "Too many failed sign-ins")))]
+        (status = 401, body = ErrorBody), (status = 429, body = ErrorBody, description = "Too many sign-in attempts for this handle or address, or at once; see Retry-After")))]
 pub async fn login(
     State(state): State<AppState>,
     jar: CookieJar,
@@ -108,7 +184,7 @@ pub async fn login(
 ) -> ApiResult<Response> {
     let session = state
         .community
-        .login(&credentials.handle, &credentials.password, &address)
+        .login(&credentials.handle, &credentials.password, address.as_deref())
         .await
         .map_err(community_error(&id))?;
     Ok(signed_in(&state, jar, session, StatusCode::OK))
@@ -654,5 +730,75 @@ impl<S: Send + Sync> FromRequestParts<S> for RequestId {
 
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
         Ok(RequestId(request_id(parts)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn headers(pairs: &[(&str, &str)]) -> HeaderMap {
+        let mut map = HeaderMap::new();
+        for (name, value) in pairs {
+            map.append(
+                axum::http::HeaderName::from_bytes(name.as_bytes()).unwrap(),
+                value.parse().unwrap(),
+            );
+        }
+        map
+    }
+
+    #[test]
+    fn the_client_comes_from_a_trusted_proxy_only() {
+        let trusted: Vec<ipnet::IpNet> = vec!["10.0.0.0/8".parse().unwrap(), "::1/128".parse().unwrap()];
+        let proxy: IpAddr = "10.0.0.2".parse().unwrap();
+        let stranger: IpAddr = "198.51.100.7".parse().unwrap();
+        let spoof = headers(&[("x-forwarded-for", "203.0.113.9")]);
+        // Not from a trusted proxy: the header is ignored.
+        assert_eq!(client_ip(stranger, &spoof, &trusted), stranger);
+        // From the proxy: the nearest untrusted hop, not what the client prepended.
+        let chain = headers(&[("x-forwarded-for", "6.6.6.6, 203.0.113.9, 10.0.0.1")]);
+        assert_eq!(
+            client_ip(proxy, &chain, &trusted),
+            "203.0.113.9".parse::<IpAddr>().unwrap()
+        );
+        let split = headers(&[
+            ("x-forwarded-for", "6.6.6.6"),
+            ("x-forwarded-for", "203.0.113.9:5555"),
+        ]);
+        assert_eq!(
+            client_ip(proxy, &split, &trusted),
+            "203.0.113.9".parse::<IpAddr>().unwrap()
+        );
+        let rfc = headers(&[(
+            "forwarded",
+            r#"for="[2001:db8:cafe::17]:4711";proto=https, for=10.0.0.1"#,
+        )]);
+        assert_eq!(
+            client_ip(proxy, &rfc, &trusted),
+            "2001:db8:cafe::17".parse::<IpAddr>().unwrap()
+        );
+        // No header, or one the proxy left unreadable: the proxy's own address.
+        assert_eq!(client_ip(proxy, &HeaderMap::new(), &trusted), proxy);
+        assert_eq!(
+            client_ip(
+                proxy,
+                &headers(&[("x-forwarded-for", "1.2.3.4, nonsense")]),
+                &trusted
+            ),
+            proxy
+        );
+        // Nothing trusted: the socket's peer, whatever the headers say.
+        assert_eq!(client_ip(proxy, &chain, &[]), proxy);
+    }
+
+    #[test]
+    fn ipv6_clients_are_keyed_by_their_64() {
+        assert_eq!(
+            throttle_key("2001:db8:1:2:aaaa::1".parse().unwrap()),
+            "2001:db8:1:2::/64"
+        );
+        assert_eq!(throttle_key("::ffff:192.0.2.1".parse().unwrap()), "192.0.2.1");
+        assert_eq!(throttle_key("192.0.2.1".parse().unwrap()), "192.0.2.1");
     }
 }

@@ -112,6 +112,7 @@ fn error_page(error: ApiError) -> Response {
         StatusCode::BAD_REQUEST => "We could not read that request",
         StatusCode::FORBIDDEN => "You cannot do this",
         StatusCode::TOO_MANY_REQUESTS => "Too many attempts",
+        StatusCode::SERVICE_UNAVAILABLE => "Busy for a moment",
         _ => "Something went wrong",
     };
     let mut response = render(

@@ -32,7 +32,7 @@ pub struct ApiError {
     pub message: String,
     /// Request id, when known.
     pub request_id: String,
-    /// Seconds to wait before retrying (429s), sent as `Retry-After`.
+    /// Seconds to wait before retrying (429s and 503s), sent as `Retry-After`.
     pub retry_after: Option<u64>,
 }
 
@@ -75,6 +75,18 @@ impl ApiError {
             E::HandleTaken => ApiError::new(StatusCode::CONFLICT, "handle_taken", error.to_string()),
             E::RateLimited { retry_after } => {
                 let mut e = ApiError::new(StatusCode::TOO_MANY_REQUESTS, "rate_limited", error.to_string());
+                e.retry_after = Some(*retry_after);
+                e
+            }
+            // A flood of sign-ins is the clients' doing: 429, so the server's own health (5xx)
+            // stays a signal of its own.
+            E::Busy { retry_after } => {
+                let mut e = ApiError::new(StatusCode::TOO_MANY_REQUESTS, "busy", error.to_string());
+                e.retry_after = Some(*retry_after);
+                e
+            }
+            E::Unavailable { retry_after } => {
+                let mut e = ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "unavailable", error.to_string());
                 e.retry_after = Some(*retry_after);
                 e
             }

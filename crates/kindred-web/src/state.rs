@@ -22,6 +22,9 @@ pub struct AppState {
     pub answers: Arc<quick_cache::sync::Cache<(String, usize), Bytes>>,
     /// Whether cookies are marked `Secure` (set when Kindred is served over HTTPS).
     pub secure_cookies: bool,
+    /// Proxies whose `X-Forwarded-For` or `Forwarded` header names the client; without any, the
+    /// socket's peer is the client.
+    pub trusted_proxies: Arc<[ipnet::IpNet]>,
 }
 
 impl AppState {
@@ -32,6 +35,7 @@ impl AppState {
             community: Arc::new(community),
             answers: Arc::new(quick_cache::sync::Cache::new(ANSWER_CACHE_ENTRIES)),
             secure_cookies: false,
+            trusted_proxies: Arc::from([]),
         }
     }
 
@@ -42,7 +46,14 @@ impl AppState {
             community,
             answers: Arc::new(quick_cache::sync::Cache::new(ANSWER_CACHE_ENTRIES)),
             secure_cookies: false,
+            trusted_proxies: Arc::from([]),
         }
+    }
+
+    /// The same state, trusting these proxies to name the client.
+    pub fn with_trusted_proxies(mut self, proxies: Vec<ipnet::IpNet>) -> AppState {
+        self.trusted_proxies = proxies.into();
+        self
     }
 
     /// The same state, with cookies marked `Secure` or not.

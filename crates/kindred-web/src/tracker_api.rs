@@ -67,8 +67,15 @@ pub(crate) fn tracker_error(error: TrackerError) -> ApiError {
     match &error {
         TrackerError::Invalid { .. } => ApiError::new(StatusCode::BAD_REQUEST, "invalid", error.to_string()),
         TrackerError::NotFound { .. } => ApiError::not_found(error.to_string()),
+        TrackerError::Store(store) if store.is_busy() => busy(),
+        TrackerError::Community(kindred_app::community::CommunityError::Unavailable { .. }) => busy(),
         TrackerError::Store(_) | TrackerError::Community(_) => ApiError::internal(&error),
     }
+}
+
+/// 503 with `Retry-After`: the database had no connection free in time.
+fn busy() -> ApiError {
+    ApiError::community(kindred_app::community::CommunityError::Unavailable { retry_after: 1 })
 }
 
 fn failed(id: &str) -> impl FnOnce(TrackerError) -> ApiError + '_ {

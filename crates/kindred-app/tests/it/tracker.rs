@@ -12,7 +12,10 @@ use kindred_tracker::{
 use time::macros::date;
 
 async fn member(community: &Community, handle: &str) -> Actor {
-    let session = community.register(handle, "a long passphrase 1").await.unwrap();
+    let session = community
+        .register(handle, "a long passphrase 1", None)
+        .await
+        .unwrap();
     community.session(&session.token).await.unwrap().unwrap()
 }
 

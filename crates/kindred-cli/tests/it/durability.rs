@@ -18,10 +18,12 @@ const WRITERS: usize = 4;
 /// Acknowledged posts after which the server is killed (while the writers keep going).
 const KILL_AFTER: usize = 150;
 
-/// Starts `kindred serve` on the database at `url` on a free port; returns the child and base URL.
-fn start_server(url: &str) -> (Child, String) {
+/// Starts `kindred serve` on the database at `url` on a free port, with `extra` serve options;
+/// returns the child and base URL.
+pub(crate) fn start_server(url: &str, extra: &[&str]) -> (Child, String) {
     let mut child = kindred(default_library())
         .args(["--database-url", url, "serve", "--addr", "127.0.0.1:0"])
+        .args(extra)
         .env("KINDRED_LOG", "warn")
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
@@ -60,7 +62,7 @@ fn register(base: &str, handle: &str) -> (String, String) {
 fn burst_then_kill(backend: Backend) {
     let runtime = tokio::runtime::Runtime::new().expect("a runtime");
     let db = runtime.block_on(TestDb::new(backend));
-    let (mut server, base) = start_server(&db.url);
+    let (mut server, base) = start_server(&db.url, &[]);
     let acknowledged: Arc<Mutex<Vec<(i64, String)>>> = Arc::default();
     let stop = Arc::new(AtomicBool::new(false));
     let writers: Vec<_> = (0..WRITERS)
@@ -128,7 +130,7 @@ fn burst_then_kill(backend: Backend) {
         assert!(store.count_posts().await.expect("count") >= acknowledged.len() as u64);
         store.close().await;
     });
-    let (mut server, base) = start_server(&db.url);
+    let (mut server, base) = start_server(&db.url, &[]);
     let (id, body) = acknowledged.last().expect("one post");
     let thread: Value = ureq::get(&format!("{base}/api/v1/posts/{id}"))
         .call()

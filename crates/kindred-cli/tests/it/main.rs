@@ -8,6 +8,7 @@ mod answers;
 mod bad_input;
 mod contract;
 mod durability;
+mod sign_in;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};

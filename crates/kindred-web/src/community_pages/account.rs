@@ -84,6 +84,7 @@ pub(super) async fn register_form(State(state): State<AppState>, visitor: Visito
 pub(super) async fn register(
     State(state): State<AppState>,
     visitor: Visitor,
+    ClientAddress(address): ClientAddress,
     form: Result<Form<CredentialsForm>, FormRejection>,
 ) -> Response {
     let form = match visitor.form(form) {
@@ -93,7 +94,11 @@ pub(super) async fn register(
     if let Err(page) = visitor.check_token(&form.csrf, true) {
         return page;
     }
-    match state.community.register(&form.handle, &form.password).await {
+    match state
+        .community
+        .register(&form.handle, &form.password, address.as_deref())
+        .await
+    {
         Ok(session) => {
             let jar = visitor
                 .jar
@@ -101,16 +106,30 @@ pub(super) async fn register(
             (jar, Redirect::to("/me/profile")).into_response()
         }
         Err(error) => {
-            let (status, errors) = match refusal(&visitor, error, "/register", |field| match field {
-                "handle" => Some(("handle", "Handle")),
-                "password" => Some(("password", "Password")),
-                _ => None,
-            }) {
-                Ok(refused) => refused,
-                Err(page) => return page,
+            let (status, errors, retry_after) = match error {
+                CommunityError::RateLimited { retry_after } => {
+                    let minutes = retry_after.div_ceil(60).max(1);
+                    let errors = Errors::on(
+                        "",
+                        format!(
+                            "Too many accounts were registered from this network recently. Try again in \
+                             {minutes} minute{}.",
+                            if minutes == 1 { "" } else { "s" }
+                        ),
+                    );
+                    (StatusCode::TOO_MANY_REQUESTS, errors, Some(retry_after))
+                }
+                error => match refusal(&visitor, error, "/register", |field| match field {
+                    "handle" => Some(("handle", "Handle")),
+                    "password" => Some(("password", "Password")),
+                    _ => None,
+                }) {
+                    Ok((status, errors)) => (status, errors, None),
+                    Err(page) => return page,
+                },
             };
             let token = visitor.anonymous_token();
-            let page = render(
+            let mut page = render(
                 &RegisterPage {
                     csrf: &token,
                     handle: form.handle.trim(),
@@ -119,6 +138,9 @@ pub(super) async fn register(
                 },
                 status,
             );
+            if let Some(seconds) = retry_after {
+                page.headers_mut().insert(header::RETRY_AFTER, seconds.into());
+            }
             anonymous_form(&state, &visitor, token, page)
         }
     }
@@ -174,7 +196,7 @@ pub(super) async fn login(
     let next = local_path(&form.next).unwrap_or("/me").to_owned();
     let result = state
         .community
-        .login(&form.handle, &form.password, &address)
+        .login(&form.handle, &form.password, address.as_deref())
         .await;
     let (status, errors, retry_after) = match result {
         Ok(session) => {
@@ -188,8 +210,8 @@ pub(super) async fn login(
             let errors = Errors::on(
                 "",
                 format!(
-                    "Too many failed sign-ins for this handle. Wait {minutes} minute{} and try again; \
-                     nothing you type before then is checked.",
+                    "Too many sign-in attempts for this handle or from this network. Wait {minutes} \
+                     minute{} and try again; nothing you type before then is checked.",
                     if minutes == 1 { "" } else { "s" }
                 ),
             );

@@ -5,6 +5,7 @@
 
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};
+use kindred_app::community::CommunityLimits;
 use kindred_store::Backend;
 use kindred_store::testing::TestDb;
 use kindred_web::AppState;
@@ -19,11 +20,25 @@ const PASSWORD: &str = "a long passphrase 1";
 /// A fresh community over `backend`, sharing the run's library.
 pub(crate) async fn fresh_state(backend: Backend) -> (TestDb, AppState) {
     let db = TestDb::new(backend).await;
-    let community = kindred_app::community::Community::open(db.store.clone())
+    let state = state_over(&db, CommunityLimits::default()).await;
+    (db, state)
+}
+
+/// A community (as a server starting up would open it) over an existing database.
+async fn state_over(db: &TestDb, limits: CommunityLimits) -> AppState {
+    let community = kindred_app::community::Community::open_with(db.store.clone(), limits)
         .await
         .expect("open the community");
-    let state = AppState::from_parts(crate::support::library(), std::sync::Arc::new(community));
-    (db, state)
+    AppState::from_parts(crate::support::library(), std::sync::Arc::new(community))
+}
+
+/// Limits under which a member's reports count from their first day (as an operator may choose).
+fn reports_count_at_once() -> CommunityLimits {
+    CommunityLimits {
+        aggregate_min_account_days: 0,
+        aggregate_min_active_days: 1,
+        ..CommunityLimits::default()
+    }
 }
 
 /// One visitor: a cookie jar of one session cookie and the session's CSRF token.
@@ -140,6 +155,7 @@ both_backends!(
     sql_injection_payloads_are_harmless,
     login_is_rate_limited,
     private_fields_never_reach_aggregates,
+    a_burst_of_new_accounts_cannot_swing_member_reports,
     deleting_an_account_erases_it,
 );
 
@@ -859,36 +875,108 @@ async fn login_is_rate_limited(backend: Backend) {
         .header(header::RETRY_AFTER)
         .parse()
         .expect("Retry-After seconds");
-    assert!(retry > 0 && retry <= kindred_app::community::LOGIN_WINDOW_SECONDS);
+    assert!(retry > 0 && retry <= kindred_app::community::LOGIN_MAX_LOCK_SECONDS);
     // Another member is not locked out by it.
     Client::register(&state, "other-fox").await;
     Client::login(&state, "other-fox").await;
     db.finish().await;
 }
 
-async fn private_fields_never_reach_aggregates(backend: Backend) {
-    let (db, state) = fresh_state(backend).await;
-    let wisdom = |state: &AppState| {
-        let state = state.clone();
-        async move {
-            Client::anonymous(&state)
+/// The dystonia × botulinum toxin share of "What members report", as anyone sees it.
+async fn wisdom(state: &AppState) -> Value {
+    Client::anonymous(state)
+        .call(
+            Method::GET,
+            "/api/v1/wisdom?condition=dystonia&treatment=botulinum-toxin",
+            None,
+        )
+        .await
+        .json()["share"]
+        .clone()
+}
+
+/// A profile sharing dystonia and one botulinum toxin outcome at `visibility`.
+fn sharing(outcome: &str, visibility: &str) -> Value {
+    json!({
+        "conditions": {"value": [{"condition": "dystonia", "subtype": null}], "visibility": "members"},
+        "treatments": {"value": [{"treatment": "botulinum-toxin", "outcome": outcome, "side_effects": []}],
+            "visibility": visibility},
+    })
+}
+
+/// Issue 9: 11 accounts made a moment ago, all reporting "worse", turned the panel from suppressed
+/// to "100 % worse". Reports count only from accounts at least a week old, active on two days.
+async fn a_burst_of_new_accounts_cannot_swing_member_reports(backend: Backend) {
+    let db = TestDb::new(backend).await;
+    let state = state_over(&db, CommunityLimits::default()).await;
+    let now = kindred_app::community::now();
+    let report = |state: AppState, prefix: &'static str, outcome: &'static str| async move {
+        let mut handles = Vec::new();
+        for i in 0..11 {
+            let handle = format!("{prefix}-{i}");
+            Client::register(&state, &handle)
+                .await
                 .call(
-                    Method::GET,
-                    "/api/v1/wisdom?condition=dystonia&treatment=botulinum-toxin",
-                    None,
+                    Method::PUT,
+                    "/api/v1/me/profile",
+                    Some(sharing(outcome, "members")),
                 )
                 .await
-                .json()["share"]
-                .clone()
+                .assert_status(StatusCode::OK);
+            handles.push(handle);
+        }
+        handles
+    };
+    let established = report(state.clone(), "settled", "helped").await;
+    // Registered a moment ago: nothing counts yet, not even these.
+    assert_eq!(wisdom(&state).await["status"], "suppressed");
+    let age = |handles: Vec<String>| {
+        let store = db.store.clone();
+        async move {
+            for handle in handles {
+                let member = store.member_by_handle(&handle).await.unwrap().unwrap();
+                store
+                    .backdate_member(member.id, now - 30 * 24 * 3600, 12, Some(now - 20 * 24 * 3600))
+                    .await
+                    .unwrap();
+            }
         }
     };
-    let sharing = |outcome: &str, visibility: &str| {
-        json!({
-            "conditions": {"value": [{"condition": "dystonia", "subtype": null}], "visibility": "members"},
-            "treatments": {"value": [{"treatment": "botulinum-toxin", "outcome": outcome, "side_effects": []}],
-                "visibility": visibility},
-        })
-    };
+    age(established).await;
+    // A server starting now loads who counts: eleven members of a month's standing.
+    let state = state_over(&db, CommunityLimits::default()).await;
+    let share = wisdom(&state).await;
+    assert_eq!(
+        (share["status"].as_str(), share["members"].as_u64()),
+        (Some("shown"), Some(11))
+    );
+    assert_eq!(share["helped_pct"].as_u64(), Some(100));
+    // The burst: eleven new accounts report "worse". The panel does not move.
+    let burst = report(state.clone(), "burst", "worse").await;
+    let share = wisdom(&state).await;
+    assert_eq!(
+        (share["members"].as_u64(), share["worse_pct"].as_u64()),
+        (Some(11), Some(0)),
+        "{share}"
+    );
+    // Signing in again the same day is not a second active day either.
+    Client::login(&state, "burst-0").await;
+    assert_eq!(wisdom(&state).await["worse_pct"].as_u64(), Some(0));
+    // Once those accounts are old and active enough, they count like anyone's.
+    age(burst).await;
+    let state = state_over(&db, CommunityLimits::default()).await;
+    let share = wisdom(&state).await;
+    assert_eq!(
+        (share["members"].as_u64(), share["worse_pct"].as_u64()),
+        (Some(22), Some(50)),
+        "{share}"
+    );
+    db.finish().await;
+}
+
+async fn private_fields_never_reach_aggregates(backend: Backend) {
+    let db = TestDb::new(backend).await;
+    let state = state_over(&db, reports_count_at_once()).await;
     for i in 0..9 {
         let member = Client::register(&state, &format!("member-{i}")).await;
         member

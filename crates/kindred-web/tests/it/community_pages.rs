@@ -529,7 +529,7 @@ async fn too_many_failed_sign_ins_are_a_429_page_with_the_form() {
     assert_page_shell(&reply);
     assert!(!reply.header(header::RETRY_AFTER).is_empty(), "Retry-After");
     let html = reply.text();
-    assert!(html.contains(r#"role="alert""#) && html.contains("Too many failed sign-ins"));
+    assert!(html.contains(r#"role="alert""#) && html.contains("Too many sign-in attempts"));
     assert!(html.contains(r#"value="nobody-here""#), "the handle is kept");
     assert!(html.contains(r#"action="/login""#), "the form is still there");
 }
