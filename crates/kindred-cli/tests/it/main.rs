@@ -8,6 +8,7 @@ mod answers;
 mod bad_input;
 mod contract;
 mod durability;
+mod hostile_input;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
