@@ -84,7 +84,7 @@ fn describe(file_type: std::fs::FileType) -> &'static str {
 /// Opens a regular file checked by [`check_kind`], and checks that what was opened is still that
 /// file (not swapped for a link or FIFO in between) and no larger than `limit`.
 pub(crate) fn open_file(path: &Path, limit: u64) -> Result<std::fs::File, Error> {
-    use std::os::unix::fs::MetadataExt;
+    use std::os::unix::fs::{MetadataExt, OpenOptionsExt};
     let before = check_kind(path)?;
     if !before.is_file() {
         return Err(Error::NotRegularFile {
@@ -98,7 +98,20 @@ pub(crate) fn open_file(path: &Path, limit: u64) -> Result<std::fs::File, Error>
             limit,
         });
     }
-    let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+    // Should the path have become a link or a FIFO since it was checked, O_NOFOLLOW makes the open
+    // fail and O_NONBLOCK keeps it from waiting for a writer; the check below then refuses it.
+    // Reads from a regular file ignore O_NONBLOCK.
+    let file = std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
+        .open(path)
+        .map_err(|e| match e.raw_os_error() {
+            Some(libc::ELOOP) => Error::NotRegularFile {
+                path: path.to_owned(),
+                what: "symbolic link",
+            },
+            _ => Error::io(path, e),
+        })?;
     let opened = file.metadata().map_err(|e| Error::io(path, e))?;
     if !opened.is_file() || opened.ino() != before.ino() || opened.dev() != before.dev() {
         return Err(Error::NotRegularFile {

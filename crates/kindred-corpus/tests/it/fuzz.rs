@@ -237,7 +237,10 @@ fn judged_csv_cut_inside_a_quoted_field_is_refused() {
         // Inside a quoted field exactly when an odd number of quotes came before.
         if prefix.matches('"').count() % 2 == 1 {
             let result = parse_judged_csv(Path::new("cut.csv"), prefix.as_bytes().to_vec());
-            assert!(result.is_err(), "a file cut at byte {cut} inside a quoted field was read");
+            assert!(
+                result.is_err(),
+                "a file cut at byte {cut} inside a quoted field was read"
+            );
         }
     }
 }
