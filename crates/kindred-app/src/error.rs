@@ -20,6 +20,33 @@ pub enum Error {
         /// What was wrong.
         message: String,
     },
+    /// An ingest would replace a source with one of another kind or with fewer than half its items,
+    /// and `--replace` was not given. Nothing was written.
+    #[error(
+        "{path}: would replace the source \"{id}\" ({before} items) with {after} items; the library \
+         is unchanged (run ingest again with --replace if that is what you want)"
+    )]
+    WouldShrink {
+        /// The input read.
+        path: std::path::PathBuf,
+        /// The source it would replace.
+        id: String,
+        /// Items the source holds now.
+        before: usize,
+        /// Items the input holds.
+        after: usize,
+    },
+    /// An input that is not MedQuAD in its own layout is named like the MedQuAD source.
+    #[error(
+        "{path}: only MedQuAD in its own layout (folders such as 6_NINDS_QA) can be the source \"{id}\"; \
+         rename the input"
+    )]
+    ReservedSourceName {
+        /// The input read.
+        path: std::path::PathBuf,
+        /// The name it would take.
+        id: String,
+    },
     /// The documents of the live library could not be loaded.
     #[error("library documents are unavailable: {0}")]
     DocumentsUnavailable(String),

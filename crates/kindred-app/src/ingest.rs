@@ -3,9 +3,10 @@
 //! A malformed source stops the ingest before anything is swapped: the live library stays exactly as
 //! it was, and the half-built generation is removed.
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use kindred_corpus::SourceContent;
+use kindred_corpus::{InputKind, SourceContent};
 use kindred_library::{
     Library, LibraryStats, LibraryStore, SourceData, SourceKind, SourceRecord, now_rfc3339,
 };
@@ -34,66 +35,29 @@ pub struct IngestReport {
     pub stats: LibraryStats,
 }
 
-/// Reads one input path into a source.
+/// Reads one input path into a source. Its id comes from what it holds: MedQuAD in its own layout is
+/// the source `medquad` whatever the path is called; anything else is named by its file name, and may
+/// not take the name `medquad`.
 fn read_source(path: &Path, progress: &mut dyn Progress) -> Result<SourceData, Error> {
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| path.display().to_string());
-    let lower = name.to_ascii_lowercase();
-    let metadata = std::fs::metadata(path).map_err(|e| kindred_corpus::Error::io(path, e))?;
     progress.stage(&format!("reading {name}"), None);
-    let (id, kind, content) = if metadata.is_dir() {
-        if has_web_pages(path) {
-            (
-                name,
-                SourceKind::Web,
-                SourceContent::Documents(kindred_corpus::read_web_dir(path)?),
-            )
-        } else {
-            let docs = kindred_corpus::read_medquad(path, &mut |n| progress.set(n))?;
-            (
-                MEDQUAD_SOURCE.to_owned(),
-                SourceKind::Medquad,
-                SourceContent::Documents(docs),
-            )
-        }
-    } else if lower.ends_with(".tar.gz") || lower.ends_with(".tgz") {
-        let docs = kindred_corpus::read_medquad(path, &mut |n| progress.set(n))?;
-        (
-            MEDQUAD_SOURCE.to_owned(),
-            SourceKind::Medquad,
-            SourceContent::Documents(docs),
-        )
-    } else if lower.ends_with(".xml") {
-        let docs = kindred_corpus::read_medquad(path, &mut |n| progress.set(n))?;
-        (name, SourceKind::Medquad, SourceContent::Documents(docs))
-    } else if lower.ends_with(".csv") {
-        (
-            name,
-            SourceKind::JudgedAnswers,
-            SourceContent::JudgedAnswers(kindred_corpus::read_judged_csv(path)?),
-        )
-    } else if lower.ends_with(".txt") || lower.ends_with(".html") || lower.ends_with(".htm") {
-        let bytes = std::fs::read(path).map_err(|e| kindred_corpus::Error::io(path, e))?;
-        let text = String::from_utf8(bytes).map_err(|e| kindred_corpus::Error::NotUtf8 {
-            path: path.to_owned(),
-            offset: e.utf8_error().valid_up_to(),
-        })?;
-        let metadata = kindred_corpus::WebMetadata::default();
-        let doc = if lower.ends_with(".txt") {
-            kindred_corpus::read_web_text(path, &text, &metadata)?
-        } else {
-            kindred_corpus::read_web_html(path, &text, &metadata)?
-        };
-        (name, SourceKind::Web, SourceContent::Documents(vec![doc]))
-    } else {
-        return Err(kindred_corpus::Error::Unsupported {
-            path: path.to_owned(),
-        }
-        .into());
+    let input = kindred_corpus::read_input(path, &mut |n| progress.set(n))?;
+    let (id, kind) = match input.kind {
+        InputKind::MedquadCollection => (MEDQUAD_SOURCE.to_owned(), SourceKind::Medquad),
+        InputKind::MedquadDocuments => (input.name, SourceKind::Medquad),
+        InputKind::WebPages => (input.name, SourceKind::Web),
+        InputKind::JudgedAnswers => (input.name, SourceKind::JudgedAnswers),
     };
-    let (documents, judged) = match content {
+    if id.eq_ignore_ascii_case(MEDQUAD_SOURCE) && input.kind != InputKind::MedquadCollection {
+        return Err(Error::ReservedSourceName {
+            path: path.to_owned(),
+            id,
+        });
+    }
+    let (documents, judged) = match input.content {
         SourceContent::Documents(documents) => (documents, Vec::new()),
         SourceContent::JudgedAnswers(judged) => (Vec::new(), judged),
     };
@@ -110,18 +74,30 @@ fn read_source(path: &Path, progress: &mut dyn Progress) -> Result<SourceData, E
     })
 }
 
-fn has_web_pages(dir: &Path) -> bool {
-    std::fs::read_dir(dir)
-        .map(|entries| {
-            entries.flatten().any(|e| {
-                let name = e.file_name().to_string_lossy().to_ascii_lowercase();
-                name == "metadata.toml"
-                    || name.ends_with(".txt")
-                    || name.ends_with(".html")
-                    || name.ends_with(".htm")
-            })
-        })
-        .unwrap_or(false)
+/// Refuses, unless `replace` is set, to replace a source with one of another kind or with fewer than
+/// half its items: a mistaken path must not silently empty the library. `path` is the input read.
+fn check_replacement(
+    sources: &[SourceData],
+    source: &SourceData,
+    path: &Path,
+    replace: bool,
+) -> Result<(), Error> {
+    let Some(existing) = sources.iter().find(|s| s.record.id == source.record.id) else {
+        return Ok(());
+    };
+    if replace {
+        return Ok(());
+    }
+    let (before, after) = (&existing.record, &source.record);
+    if before.kind != after.kind || after.n_items.saturating_mul(2) < before.n_items {
+        return Err(Error::WouldShrink {
+            path: path.to_owned(),
+            id: before.id.clone(),
+            before: before.n_items,
+            after: after.n_items,
+        });
+    }
+    Ok(())
 }
 
 /// Replaces the source with the same id, or adds it.
@@ -132,11 +108,29 @@ fn replace_or_add(sources: &mut Vec<SourceData>, source: SourceData) {
     }
 }
 
+/// How an ingest may change the library.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct IngestOptions {
+    /// Allow replacing a source with one of another kind or with fewer than half its items (the
+    /// CLI's `--replace`). Without it such an ingest stops before anything is written.
+    pub replace: bool,
+}
+
 /// Ingests `paths` (or, with none, the bundled default library) into the library under `data_dir`.
 /// When the data directory has no library yet, the bundled one is built first and `paths` added to it.
 pub fn ingest(
     data_dir: &Path,
     paths: &[PathBuf],
+    progress: &mut dyn Progress,
+) -> Result<IngestReport, Error> {
+    ingest_with(data_dir, paths, IngestOptions::default(), progress)
+}
+
+/// [`ingest`] with options.
+pub fn ingest_with(
+    data_dir: &Path,
+    paths: &[PathBuf],
+    options: IngestOptions,
     progress: &mut dyn Progress,
 ) -> Result<IngestReport, Error> {
     let store = LibraryStore::new(data_dir);
@@ -153,7 +147,9 @@ pub fn ingest(
             Ok(sources) => (sources, true),
             Err(kindred_library::Error::Corrupt { path, .. }) => {
                 tracing::warn!(path = %path.display(), "stored library is from another version; rebuilding from the bundled sources");
-                eprintln!(
+                // Not eprintln!: a closed standard error must not panic an ingest.
+                let _ = writeln!(
+                    std::io::stderr(),
                     "the stored library is from another version of Kindred: rebuilding it from the bundled sources"
                 );
                 (Vec::new(), false)
@@ -175,6 +171,7 @@ pub fn ingest(
     }
     for path in paths {
         let source = read_source(path, progress)?;
+        check_replacement(&sources, &source, path, options.replace)?;
         ingested.push(source.record.clone());
         replace_or_add(&mut sources, source);
     }

@@ -36,6 +36,10 @@ enum Command {
     Ingest {
         /// Sources to add or replace.
         paths: Vec<PathBuf>,
+        /// Allow replacing a source with one of another kind or with fewer than half its documents
+        /// (without it, such an ingest stops and the library is unchanged).
+        #[arg(long)]
+        replace: bool,
     },
     /// Answer a question, or one question per line from standard input.
     Ask {
@@ -194,27 +198,61 @@ fn main() -> std::process::ExitCode {
         .init();
     match run(cli) {
         Ok(()) => std::process::ExitCode::SUCCESS,
+        // The reader of our output went away (`kindred stats | head -1`): what it wanted it has, and
+        // there is nobody left to tell. Exit quietly, as ripgrep does.
+        Err(error) if is_broken_pipe(&error) => std::process::ExitCode::SUCCESS,
         Err(error) => {
-            eprintln!("error: {error:#}");
+            note(&format!("error: {error:#}"));
             std::process::ExitCode::FAILURE
         }
     }
 }
 
+/// Whether an error comes from writing to a pipe whose reader has gone.
+fn is_broken_pipe(error: &anyhow::Error) -> bool {
+    error.chain().any(|cause| {
+        let kind = cause
+            .downcast_ref::<std::io::Error>()
+            .map(std::io::Error::kind)
+            .or_else(|| {
+                cause
+                    .downcast_ref::<serde_json::Error>()
+                    .and_then(serde_json::Error::io_error_kind)
+            });
+        kind == Some(std::io::ErrorKind::BrokenPipe)
+    })
+}
+
+/// Writes a line to standard error. Unlike `eprintln!`, it cannot panic when standard error is a
+/// closed pipe: the note is then lost, which is all that can happen to it.
+fn note(line: &str) {
+    let _ = writeln!(std::io::stderr(), "{line}");
+}
+
+/// Standard output, buffered. Every command writes through it with `?`, so a closed pipe is an
+/// error that [`main`] recognises rather than a panic in `println!`.
+fn stdout() -> std::io::BufWriter<std::io::StdoutLock<'static>> {
+    std::io::BufWriter::new(std::io::stdout().lock())
+}
+
 fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
-        Command::Ingest { paths } => {
-            let report = kindred_app::ingest(&cli.data_dir, &paths, &mut Bar { bar: None })?;
+        Command::Ingest { paths, replace } => {
+            let options = kindred_app::IngestOptions { replace };
+            let report = kindred_app::ingest_with(&cli.data_dir, &paths, options, &mut Bar { bar: None })?;
+            let mut out = stdout();
             if report.built_default && !paths.is_empty() {
-                eprintln!("built the bundled default library first");
+                note("built the bundled default library first");
             }
             for source in &report.ingested {
-                println!("ingested {} ({} items)", source.id, source.n_items);
+                writeln!(out, "ingested {} ({} items)", source.id, source.n_items)?;
             }
-            println!(
+            writeln!(
+                out,
                 "library: {} documents, {} passages, {} conditions",
                 report.stats.n_documents, report.stats.n_passages, report.stats.n_conditions
-            );
+            )?;
+            out.flush()?;
         }
         Command::Ask {
             json,
@@ -222,8 +260,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             question,
         } => {
             let kindred = open_or_build(&cli.data_dir)?;
-            let stdout = std::io::stdout();
-            let mut out = std::io::BufWriter::new(stdout.lock());
+            let mut out = stdout();
             match question {
                 Some(question) => print_answer(&mut out, &kindred.ask(&question, limit)?, json)?,
                 None => {
@@ -248,10 +285,12 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         } => {
             let kindred = open_or_build(&cli.data_dir)?;
             let report = kindred.eval_liveqa(&questions, &qrels)?;
+            let mut out = stdout();
             if json {
-                println!("{}", serde_json::to_string_pretty(&report)?);
+                writeln!(out, "{}", serde_json::to_string_pretty(&report)?)?;
             } else {
-                println!(
+                writeln!(
+                    out,
                     "{:<14} {:>8} {:>7} {:>7} {:>7} {:>7} {:>7} {:>7} {:>9}",
                     "system",
                     "avgScore",
@@ -262,12 +301,13 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                     "MRR@10",
                     "judged",
                     "abstained"
-                );
+                )?;
                 for (name, m) in [
                     ("kindred", &report.kindred),
                     ("bm25-baseline", &report.bm25_baseline),
                 ] {
-                    println!(
+                    writeln!(
+                        out,
                         "{name:<14} {:>8.3} {:>7.3} {:>7.3} {:>7.3} {:>7.3} {:>7.3} {:>7.3} {:>9}",
                         m.avg_score,
                         m.succ_2,
@@ -277,10 +317,11 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                         m.mrr_10,
                         m.judged_top,
                         m.n_abstained
-                    );
+                    )?;
                 }
-                println!("questions: {}", report.kindred.n_questions);
+                writeln!(out, "questions: {}", report.kindred.n_questions)?;
             }
+            out.flush()?;
         }
         Command::Serve {
             addr,
@@ -321,7 +362,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 Ok(password) => password,
                 Err(_) => {
                     if std::io::stdin().is_terminal() {
-                        eprint!("password for {handle}: ");
+                        let _ = write!(std::io::stderr(), "password for {handle}: ");
                     }
                     let mut line = String::new();
                     std::io::stdin()
@@ -339,7 +380,9 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 )
                 .await?;
                 let admin = community.create_admin(&handle, &password).await?;
-                println!("created administrator {}", admin.handle);
+                let mut out = stdout();
+                writeln!(out, "created administrator {}", admin.handle)?;
+                out.flush()?;
                 anyhow::Ok(())
             })?;
         }
@@ -356,10 +399,13 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                     .add_synthetic_members(&kindred, members, seed, |n| bar.set_position(n as u64))
                     .await?;
                 bar.finish_and_clear();
-                println!(
+                let mut out = stdout();
+                writeln!(
+                    out,
                     "added {added} synthetic members (handles synthetic-…; they cannot sign in); {} in the Alikes index",
                     community.n_matchable()
-                );
+                )?;
+                out.flush()?;
                 anyhow::Ok(())
             })?;
         }
@@ -368,30 +414,35 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 format!("{}: no library yet; run `kindred ingest`", cli.data_dir.display())
             })?;
             let stats = kindred.library().stats();
+            let mut out = stdout();
             if json {
-                println!("{}", serde_json::to_string_pretty(&stats)?);
+                writeln!(out, "{}", serde_json::to_string_pretty(&stats)?)?;
             } else {
-                println!("sources: {}", stats.sources.len());
+                writeln!(out, "sources: {}", stats.sources.len())?;
                 for source in &stats.sources {
-                    println!(
+                    writeln!(
+                        out,
                         "  {:<32} {:>6} items  ingested {}",
                         source.id, source.n_items, source.ingested_at
-                    );
+                    )?;
                 }
-                println!(
+                writeln!(
+                    out,
                     "documents: {} ({} with text)",
                     stats.n_documents, stats.n_documents_with_text
-                );
-                println!(
+                )?;
+                writeln!(
+                    out,
                     "passages: {} ({} copies of another passage)",
                     stats.n_passages, stats.n_copied_passages
-                );
-                println!("conditions: {}", stats.n_conditions);
-                println!("copies found: {}", stats.copies.len());
+                )?;
+                writeln!(out, "conditions: {}", stats.n_conditions)?;
+                writeln!(out, "copies found: {}", stats.copies.len())?;
                 for group in &stats.copies {
-                    println!("  {}", group.join(" = "));
+                    writeln!(out, "  {}", group.join(" = "))?;
                 }
             }
+            out.flush()?;
         }
     }
     Ok(())
@@ -429,16 +480,16 @@ async fn open_community(
 fn open_or_build(data_dir: &Path) -> anyhow::Result<Kindred> {
     match Kindred::open(data_dir) {
         Ok(Some(kindred)) => return Ok(kindred),
-        Ok(None) => eprintln!(
+        Ok(None) => note(&format!(
             "no library in {} yet: building the bundled default library",
             data_dir.display()
-        ),
+        )),
         // A library written by another version of Kindred is rebuilt rather than misread.
         Err(kindred_app::Error::Library(kindred_app::LibraryError::Corrupt { .. })) => {
-            eprintln!(
+            note(&format!(
                 "the library in {} is from another version of Kindred: rebuilding it",
                 data_dir.display()
-            );
+            ));
         }
         Err(e) => return Err(e.into()),
     }

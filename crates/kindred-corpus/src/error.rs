@@ -74,6 +74,42 @@ pub enum Error {
         /// What was wrong.
         message: String,
     },
+    /// Control characters (other than tab, newline and carriage return) in text: terminal escapes,
+    /// NULs, or binary data that happens to be UTF-8.
+    #[error("{path}: control character U+{code:04X} at byte {offset}; sources must be plain text")]
+    ControlCharacter {
+        /// File at fault.
+        path: PathBuf,
+        /// The character.
+        code: u32,
+        /// Byte offset in the file's text (or in the decoded field, for a character reference).
+        offset: usize,
+    },
+    /// Not a regular file or directory: a symbolic link, FIFO, socket or device. Never opened, so a
+    /// FIFO cannot block the ingest and a link cannot bring in a file from elsewhere.
+    #[error("{path}: is a {what}; only regular files and directories are read")]
+    NotRegularFile {
+        /// File at fault.
+        path: PathBuf,
+        /// What it is instead ("symbolic link", "FIFO"…).
+        what: &'static str,
+    },
+    /// A file, archive entry or archive larger than the limit (declared or once decompressed).
+    #[error("{path}: larger than the limit of {limit} bytes")]
+    TooLarge {
+        /// File (or `archive/entry`) at fault.
+        path: PathBuf,
+        /// The limit it passed.
+        limit: u64,
+    },
+    /// Elements nested deeper than the limit.
+    #[error("{path}: elements nested deeper than the limit of {limit}")]
+    TooDeep {
+        /// File at fault.
+        path: PathBuf,
+        /// The limit it passed.
+        limit: usize,
+    },
     /// A path whose kind we do not read.
     #[error("{path}: unsupported source (expected a directory, .tar.gz, .xml, .csv, .txt or .html)")]
     Unsupported {
@@ -113,12 +149,23 @@ pub(crate) fn decode_text(path: &std::path::Path, bytes: Vec<u8>) -> Result<Stri
     if text.starts_with('\u{feff}') {
         text.drain(..'\u{feff}'.len_utf8());
     }
-    // NUL and most C0 controls never occur in real text: treat them as binary data.
-    if let Some(offset) = text.find(|c: char| c.is_control() && !matches!(c, '\n' | '\r' | '\t' | '\u{c}')) {
-        return Err(Error::NotUtf8 {
-            path: path.to_owned(),
-            offset,
-        });
-    }
+    check_controls(path, &text)?;
     Ok(text)
+}
+
+/// Refuses control characters other than tab, newline, carriage return and form feed (which page
+/// text uses as a break): NUL, terminal escapes (ESC, C1 controls such as CSI), DEL. They never occur
+/// in real text, and a passage holding one would reach a member's terminal or page verbatim.
+pub(crate) fn check_controls(path: &std::path::Path, text: &str) -> Result<(), Error> {
+    match text
+        .char_indices()
+        .find(|(_, c)| c.is_control() && !matches!(c, '\n' | '\r' | '\t' | '\u{c}'))
+    {
+        Some((offset, c)) => Err(Error::ControlCharacter {
+            path: path.to_owned(),
+            code: c as u32,
+            offset,
+        }),
+        None => Ok(()),
+    }
 }

@@ -21,29 +21,37 @@ pub struct JudgedAnswer {
 
 /// Reads a judged-answers CSV. Errors name the file and line.
 pub fn read_judged_csv(path: &Path) -> Result<Vec<JudgedAnswer>, Error> {
-    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    parse_judged_csv(path, crate::input::read_file(path)?)
+}
+
+/// Parses the bytes of a judged-answers CSV; `path` names it in errors. The CSV is read strictly
+/// (RFC 4180): a quote may only open a field, close it, or be doubled inside it; a quoted field must
+/// be closed (a file cut short is refused, not read as shorter answers); every record has the
+/// header's two fields; every answer has text.
+pub fn parse_judged_csv(path: &Path, bytes: Vec<u8>) -> Result<Vec<JudgedAnswer>, Error> {
     let text = decode_text(path, bytes)?;
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(true)
-        .from_reader(text.as_bytes());
     let csv_error = |line: u64, message: String| Error::Csv {
         path: path.to_owned(),
         line,
         message,
     };
-    let headers = reader.headers().map_err(|e| csv_error(1, e.to_string()))?.clone();
-    if headers.get(0) != Some("AnswerID") || headers.get(1) != Some("Answer") {
+    let records = strict_csv(&text).map_err(|(line, message)| csv_error(line, message))?;
+    let mut records = records.into_iter();
+    let Some((_, headers)) = records.next() else {
+        return Err(Error::Empty {
+            path: path.to_owned(),
+        });
+    };
+    if headers != ["AnswerID", "Answer"] {
         return Err(csv_error(1, "expected the header \"AnswerID,Answer\"".into()));
     }
     let mut answers = Vec::new();
-    for record in reader.records() {
-        let record = record.map_err(|e| {
-            let line = e.position().map(|p| p.line()).unwrap_or(0);
-            csv_error(line, e.to_string())
-        })?;
-        let line = record.position().map(|p| p.line()).unwrap_or(0);
-        let (Some(id), Some(cell)) = (record.get(0), record.get(1)) else {
-            return Err(csv_error(line, "expected two fields, AnswerID and Answer".into()));
+    for (line, record) in records {
+        let [id, cell] = record.as_slice() else {
+            return Err(csv_error(
+                line,
+                format!("expected two fields, AnswerID and Answer, found {}", record.len()),
+            ));
         };
         let answer_id = id.trim().trim_end_matches(".txt").to_owned();
         if !is_answer_id(&answer_id) {
@@ -63,6 +71,9 @@ pub fn read_judged_csv(path: &Path) -> Result<Vec<JudgedAnswer>, Error> {
             text.pop();
             text = text.trim_end().to_owned();
         }
+        if text.is_empty() {
+            return Err(csv_error(line, format!("the answer of {answer_id} is empty")));
+        }
         answers.push(JudgedAnswer { answer_id, text });
     }
     if answers.is_empty() {
@@ -71,6 +82,85 @@ pub fn read_judged_csv(path: &Path) -> Result<Vec<JudgedAnswer>, Error> {
         });
     }
     Ok(answers)
+}
+
+/// A CSV record: the 1-based line it starts on, and its fields.
+type CsvRecord = (u64, Vec<String>);
+
+/// Splits CSV text into records of fields, each with the 1-based line it starts on, strictly: see
+/// [`parse_judged_csv`]. The `csv` crate is lenient by design (a stray quote is kept as text, an
+/// unclosed quote runs to the end of the file), which would let a damaged file through.
+fn strict_csv(text: &str) -> Result<Vec<CsvRecord>, (u64, String)> {
+    let bytes = text.as_bytes();
+    let mut records: Vec<CsvRecord> = Vec::new();
+    let mut at = 0;
+    let mut line = 1u64;
+    while at < bytes.len() {
+        let record_line = line;
+        let mut fields = Vec::new();
+        loop {
+            if bytes.get(at) == Some(&b'"') {
+                let opened_on = line;
+                let mut field = String::new();
+                at += 1;
+                loop {
+                    let Some(quote) = text[at..].find('"').map(|i| at + i) else {
+                        return Err((
+                            opened_on,
+                            "quoted field is never closed (the file is cut short?)".into(),
+                        ));
+                    };
+                    let chunk = &text[at..quote];
+                    line += chunk.matches('\n').count() as u64;
+                    field.push_str(chunk);
+                    at = quote + 1;
+                    if bytes.get(at) == Some(&b'"') {
+                        field.push('"');
+                        at += 1;
+                    } else {
+                        break;
+                    }
+                }
+                if !matches!(bytes.get(at), None | Some(b',' | b'\n' | b'\r')) {
+                    return Err((line, "text after the closing quote of a field".into()));
+                }
+                fields.push(field);
+            } else {
+                let end = text[at..].find([',', '\n', '\r']).map_or(bytes.len(), |i| at + i);
+                let field = &text[at..end];
+                if field.contains('"') {
+                    return Err((line, "quote inside a field that is not quoted".into()));
+                }
+                fields.push(field.to_owned());
+                at = end;
+            }
+            match bytes.get(at) {
+                None => break,
+                Some(b',') => at += 1,
+                Some(b'\n') => {
+                    at += 1;
+                    line += 1;
+                    break;
+                }
+                Some(b'\r') if bytes.get(at + 1) == Some(&b'\n') => {
+                    at += 2;
+                    line += 1;
+                    break;
+                }
+                Some(_) => return Err((line, "carriage return outside a quoted field".into())),
+            }
+        }
+        if let Some((_, header)) = records.first()
+            && fields.len() != header.len()
+        {
+            return Err((
+                record_line,
+                format!("{} fields where the header has {}", fields.len(), header.len()),
+            ));
+        }
+        records.push((record_line, fields));
+    }
+    Ok(records)
 }
 
 fn is_answer_id(id: &str) -> bool {

@@ -12,7 +12,11 @@ use std::path::Path;
 use quick_xml::Reader;
 use quick_xml::events::Event;
 
-use crate::{Block, Collection, Document, DocumentId, Error, Section, SectionKind};
+use crate::input;
+use crate::{
+    Block, Collection, Document, DocumentId, Error, MAX_ARCHIVE_BYTES, MAX_FILE_BYTES, MAX_NESTING_DEPTH,
+    Section, SectionKind,
+};
 
 /// The twelve NIH sources of MedQuAD.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -106,16 +110,20 @@ impl MedquadSource {
 pub const MEDQUAD_LICENCE: &str = "MedQuAD, Ben Abacha & Demner-Fushman (2019), CC BY 4.0";
 
 /// Reads MedQuAD from a directory, a `.tar.gz` archive or a single `.xml` file, calling `progress`
-/// with the number of files read so far.
+/// with the number of files read so far. Links and special files are refused, and every file and
+/// archive entry is read within [`MAX_FILE_BYTES`](crate::MAX_FILE_BYTES).
 pub fn read_medquad(path: &Path, progress: &mut dyn FnMut(u64)) -> Result<Vec<Document>, Error> {
-    let name = path.to_string_lossy();
+    let name = path.to_string_lossy().to_ascii_lowercase();
+    let metadata = input::check_kind(path)?;
     let mut documents = Vec::new();
-    if path.is_dir() {
+    if metadata.is_dir() {
         let mut files = Vec::new();
         collect_xml_files(path, &mut files)?;
         files.sort();
+        let mut bytes = Vec::new();
         for (file_idx, file) in files.iter().enumerate() {
-            let bytes = std::fs::read(file).map_err(|e| Error::io(file, e))?;
+            let reader = input::open_file(file, MAX_FILE_BYTES)?;
+            input::read_capped_into(reader, file, MAX_FILE_BYTES, &mut bytes)?;
             let origin = file
                 .strip_prefix(path)
                 .unwrap_or(file)
@@ -125,10 +133,10 @@ pub fn read_medquad(path: &Path, progress: &mut dyn FnMut(u64)) -> Result<Vec<Do
             progress(file_idx as u64 + 1);
         }
     } else if name.ends_with(".tar.gz") || name.ends_with(".tgz") {
-        let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+        let file = input::open_file(path, MAX_ARCHIVE_BYTES)?;
         documents = read_medquad_archive(std::io::BufReader::with_capacity(1 << 20, file), path, progress)?;
     } else {
-        let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+        let bytes = input::read_file(path)?;
         let origin = path
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
@@ -144,36 +152,124 @@ pub fn read_medquad(path: &Path, progress: &mut dyn FnMut(u64)) -> Result<Vec<Do
     Ok(documents)
 }
 
+/// Most bytes of headers (with pax and GNU long-name records) before one archive entry.
+const MAX_HEADER_BYTES: u64 = 1 << 20;
+
+/// Counts what the tar reader pulls out of the decompressed stream, and stops it past a limit: the
+/// whole archive may not decompress past [`MAX_ARCHIVE_BYTES`], an entry's data past
+/// [`MAX_FILE_BYTES`], nor the headers before an entry (pax and GNU long-name records, which the tar
+/// reader loads whole into memory) past [`MAX_HEADER_BYTES`].
+struct Capped<R> {
+    inner: R,
+    state: std::rc::Rc<std::cell::Cell<CapState>>,
+}
+
+#[derive(Clone, Copy)]
+struct CapState {
+    total: u64,
+    /// Bytes since the current stretch (headers, or one entry's data) began, and its limit.
+    stretch: u64,
+    stretch_limit: u64,
+    /// The limit that was passed, once one was.
+    exceeded: Option<u64>,
+}
+
+impl CapState {
+    fn start_stretch(&mut self, limit: u64) {
+        self.stretch = 0;
+        self.stretch_limit = limit;
+    }
+}
+
+impl<R: Read> Read for Capped<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let mut state = self.state.get();
+        let n = self.inner.read(buf)?;
+        state.total += n as u64;
+        state.stretch += n as u64;
+        if state.total > MAX_ARCHIVE_BYTES {
+            state.exceeded = Some(MAX_ARCHIVE_BYTES);
+        } else if state.stretch > state.stretch_limit {
+            state.exceeded = Some(state.stretch_limit);
+        }
+        self.state.set(state);
+        if state.exceeded.is_some() {
+            return Err(std::io::Error::other("archive passes a size limit"));
+        }
+        Ok(n)
+    }
+}
+
 /// Reads MedQuAD from a gzipped tar stream (such as the bundled `medquad.tar.gz`), entry by entry,
-/// without extracting anything. `path` names the archive in errors.
+/// without extracting anything. `path` names the archive in errors. An entry declared or found
+/// larger than [`MAX_FILE_BYTES`] is refused before it is read, and nothing is allocated from a
+/// declared size.
 pub fn read_medquad_archive(
     reader: impl Read,
     path: &Path,
     progress: &mut dyn FnMut(u64),
 ) -> Result<Vec<Document>, Error> {
+    let state = std::rc::Rc::new(std::cell::Cell::new(CapState {
+        total: 0,
+        stretch: 0,
+        stretch_limit: MAX_HEADER_BYTES,
+        exceeded: None,
+    }));
+    let start_stretch = |limit: u64| {
+        let mut current = state.get();
+        current.start_stretch(limit);
+        state.set(current);
+    };
+    let capped = Capped {
+        inner: flate2::read::GzDecoder::new(reader),
+        state: state.clone(),
+    };
     let mut documents = Vec::new();
-    let mut archive = tar::Archive::new(flate2::read::GzDecoder::new(reader));
-    let archive_error = |source| Error::Archive {
-        path: path.to_owned(),
-        source,
+    let mut archive = tar::Archive::new(capped);
+    let archive_error = |source: std::io::Error| match state.get().exceeded {
+        Some(limit) => Error::TooLarge {
+            path: path.to_owned(),
+            limit,
+        },
+        None => Error::Archive {
+            path: path.to_owned(),
+            source,
+        },
     };
     let mut n_files = 0;
     let mut bytes = Vec::new();
     for entry in archive.entries().map_err(archive_error)? {
         let mut entry = entry.map_err(archive_error)?;
+        // Room for the largest entry read through `take` below, and the padding after it.
+        start_stretch(MAX_FILE_BYTES + 1024);
         let entry_path = entry
             .path()
             .map_err(archive_error)?
             .to_string_lossy()
             .into_owned();
-        if !entry.header().entry_type().is_file() || !entry_path.ends_with(".xml") {
-            continue;
+        let entry_name = path.join(&entry_path);
+        let declared = entry.size().max(entry.header().size().unwrap_or(u64::MAX));
+        if declared > MAX_FILE_BYTES {
+            return Err(Error::TooLarge {
+                path: entry_name,
+                limit: MAX_FILE_BYTES,
+            });
         }
-        bytes.clear();
-        entry.read_to_end(&mut bytes).map_err(archive_error)?;
-        documents.push(read_medquad_xml(&path.join(&entry_path), &entry_path, &bytes)?);
-        n_files += 1;
-        progress(n_files);
+        if entry.header().entry_type().is_file() && entry_path.ends_with(".xml") {
+            input::read_capped_into(&mut entry, &entry_name, MAX_FILE_BYTES, &mut bytes).map_err(
+                |e| match e {
+                    Error::Io { source, .. } => archive_error(source),
+                    other => other,
+                },
+            )?;
+            documents.push(read_medquad_xml(&entry_name, &entry_path, &bytes)?);
+            n_files += 1;
+            progress(n_files);
+        } else {
+            std::io::copy(&mut (&mut entry).take(MAX_FILE_BYTES), &mut std::io::sink())
+                .map_err(archive_error)?;
+        }
+        start_stretch(MAX_HEADER_BYTES);
     }
     if documents.is_empty() {
         return Err(Error::NoDocuments {
@@ -184,17 +280,64 @@ pub fn read_medquad_archive(
 }
 
 fn collect_xml_files(dir: &Path, out: &mut Vec<std::path::PathBuf>) -> Result<(), Error> {
-    let entries = std::fs::read_dir(dir).map_err(|e| Error::io(dir, e))?;
-    for entry in entries {
-        let entry = entry.map_err(|e| Error::io(dir, e))?;
-        let path = entry.path();
-        if path.is_dir() {
-            collect_xml_files(&path, out)?;
-        } else if path.extension().is_some_and(|e| e == "xml") {
-            out.push(path);
+    // A stack rather than recursion: a tree nested thousands deep cannot overflow ours.
+    let mut pending = vec![dir.to_owned()];
+    while let Some(dir) = pending.pop() {
+        for (path, metadata) in input::dir_entries(&dir)? {
+            if metadata.is_dir() {
+                pending.push(path);
+            } else if path.extension().is_some_and(|e| e == "xml") {
+                out.push(path);
+            }
         }
     }
     Ok(())
+}
+
+/// MedQuAD's twelve collection folders and the source whose documents each holds.
+const COLLECTION_FOLDERS: &[(&str, MedquadSource)] = &[
+    ("1_CancerGov_QA", MedquadSource::CancerGov),
+    ("2_GARD_QA", MedquadSource::Gard),
+    ("3_GHR_QA", MedquadSource::Ghr),
+    ("4_MPlus_Health_Topics_QA", MedquadSource::MplusHealthTopics),
+    ("5_NIDDK_QA", MedquadSource::Niddk),
+    ("6_NINDS_QA", MedquadSource::Ninds),
+    ("7_SeniorHealth_QA", MedquadSource::NihSeniorHealth),
+    ("8_NHLBI_QA_XML", MedquadSource::Nhlbi),
+    ("9_CDC_QA", MedquadSource::Cdc),
+    ("10_MPlus_ADAM_QA", MedquadSource::Adam),
+    ("11_MPlusDrugs_QA", MedquadSource::MplusDrugs),
+    (
+        "12_MPlusHerbsSupplements_QA",
+        MedquadSource::MplusHerbsSupplements,
+    ),
+];
+
+/// Whether documents read from a directory or archive are laid out as MedQuAD's release: each in
+/// the collection folder of its own source (`6_NINDS_QA/0000112.xml` holding a NINDS document),
+/// directly or under one enclosing folder (`medquad/6_NINDS_QA/…`). Recognising MedQuAD by what it
+/// holds, not by being a folder or a `.tar.gz`, keeps an unrelated archive from taking its place.
+pub fn has_medquad_layout(documents: &[Document]) -> bool {
+    !documents.is_empty()
+        && documents.iter().all(|document| {
+            let components: Vec<&str> = document
+                .origin
+                .split(['/', '\\'])
+                .filter(|c| !c.is_empty() && *c != ".")
+                .collect();
+            let folder = match components.as_slice() {
+                [folder, _file] | [_, folder, _file] => *folder,
+                _ => return false,
+            };
+            COLLECTION_FOLDERS.iter().any(|(name, source)| {
+                *name == folder
+                    && document
+                        .id
+                        .0
+                        .strip_prefix(source.id_prefix())
+                        .is_some_and(|rest| rest.starts_with('_'))
+            })
+        })
 }
 
 /// The element we are inside, for the text events that matter.
@@ -216,6 +359,9 @@ pub fn read_medquad_xml(path: &Path, origin: &str, bytes: &[u8]) -> Result<Docum
     let text = crate::error::decode_text(path, bytes.to_vec())?;
     let mut reader = Reader::from_str(&text);
     reader.config_mut().trim_text(false);
+    // Strict: every end tag must close the element it names (quick-xml's defaults, made explicit).
+    reader.config_mut().check_end_names = true;
+    reader.config_mut().allow_unmatched_ends = false;
     let xml_error = |reader: &Reader<&[u8]>, message: String| Error::Xml {
         path: path.to_owned(),
         position: reader.buffer_position(),
@@ -240,6 +386,8 @@ pub fn read_medquad_xml(path: &Path, origin: &str, bytes: &[u8]) -> Result<Docum
     let mut buffer = String::new();
     let mut depth = 0usize;
     let mut saw_document = false;
+    // One root element, and nothing but whitespace, comments and processing instructions after it.
+    let mut root_closed = false;
 
     loop {
         let event = reader.read_event().map_err(|e| Error::Xml {
@@ -247,17 +395,35 @@ pub fn read_medquad_xml(path: &Path, origin: &str, bytes: &[u8]) -> Result<Docum
             position: reader.error_position(),
             message: e.to_string(),
         })?;
+        match &event {
+            Event::Start(_) | Event::Empty(_) | Event::CData(_) | Event::GeneralRef(_) if root_closed => {
+                return Err(xml_error(&reader, "content after the root element".into()));
+            }
+            Event::Text(t) if depth == 0 && !t.iter().all(u8::is_ascii_whitespace) => {
+                return Err(xml_error(&reader, "text outside the root element".into()));
+            }
+            Event::GeneralRef(_) | Event::CData(_) if depth == 0 => {
+                return Err(xml_error(&reader, "text outside the root element".into()));
+            }
+            _ => {}
+        }
         match event {
             Event::Start(start) => {
                 depth += 1;
-                let name = start.name();
+                if depth > MAX_NESTING_DEPTH {
+                    return Err(Error::TooDeep {
+                        path: path.to_owned(),
+                        limit: MAX_NESTING_DEPTH,
+                    });
+                }
+                let attributes = read_attributes(&start).map_err(|e| xml_error(&reader, e))?;
                 let attribute = |key: &[u8]| -> Option<String> {
-                    start
-                        .attributes()
-                        .flatten()
-                        .find(|a| a.key.0 == key)
-                        .and_then(|a| a.unescape_value().ok().map(|v| v.into_owned()))
+                    attributes
+                        .iter()
+                        .find(|(k, _)| k.as_slice() == key)
+                        .map(|(_, v)| v.clone())
                 };
+                let name = start.name();
                 match name.0 {
                     // Four NINDS files use a lowercase variant of the schema: <doc docid corpus>,
                     // <doctitle-focus>, <pair>, <question>, <answer>.
@@ -290,20 +456,37 @@ pub fn read_medquad_xml(path: &Path, origin: &str, bytes: &[u8]) -> Result<Docum
                 }
                 buffer.clear();
             }
+            Event::Empty(empty) => {
+                read_attributes(&empty).map_err(|e| xml_error(&reader, e))?;
+                if depth == 0 {
+                    root_closed = true;
+                }
+            }
             Event::Text(t) if field != Field::None => {
                 let decoded = t.decode().map_err(|e| xml_error(&reader, e.to_string()))?;
                 buffer.push_str(&decoded);
             }
-            Event::GeneralRef(r) if field != Field::None => {
+            Event::GeneralRef(r) => {
                 let name = r.decode().map_err(|e| xml_error(&reader, e.to_string()))?;
-                match resolve_entity(&name) {
-                    Some(c) => buffer.push(c),
-                    None => return Err(xml_error(&reader, format!("unknown entity &{name};"))),
+                let c = resolve_entity(&name)
+                    .ok_or_else(|| xml_error(&reader, format!("unknown entity &{name};")))?;
+                if c.is_control() && !matches!(c, '\t' | '\n' | '\r') {
+                    return Err(Error::ControlCharacter {
+                        path: path.to_owned(),
+                        code: c as u32,
+                        offset: reader.buffer_position() as usize,
+                    });
+                }
+                if field != Field::None {
+                    buffer.push(c);
                 }
             }
             Event::CData(c) if field != Field::None => buffer.push_str(&String::from_utf8_lossy(&c)),
             Event::End(end) => {
                 depth = depth.saturating_sub(1);
+                if depth == 0 {
+                    root_closed = true;
+                }
                 let value = kindred_text::normalize(&buffer);
                 match (field, end.name().0) {
                     (Field::Focus, b"Focus" | b"doctitle-focus") => focus = value,
@@ -371,7 +554,7 @@ pub fn read_medquad_xml(path: &Path, origin: &str, bytes: &[u8]) -> Result<Docum
             }
         })
         .collect();
-    Ok(Document {
+    let document = Document {
         id: DocumentId(format!("{prefix}_{doc_id}")),
         collection: Collection::Medquad,
         publisher: source.publisher().to_owned(),
@@ -396,7 +579,21 @@ pub fn read_medquad_xml(path: &Path, origin: &str, bytes: &[u8]) -> Result<Docum
         sections,
         removed,
         origin: origin.to_owned(),
-    })
+    };
+    crate::model::check_document(path, &document)?;
+    Ok(document)
+}
+
+/// Every attribute of an element, unescaped; any malformed one (unquoted, duplicated, with an unknown
+/// entity) is an error rather than skipped.
+fn read_attributes(start: &quick_xml::events::BytesStart<'_>) -> Result<Vec<(Vec<u8>, String)>, String> {
+    let mut attributes = Vec::new();
+    for attribute in start.attributes() {
+        let attribute = attribute.map_err(|e| e.to_string())?;
+        let value = attribute.unescape_value().map_err(|e| e.to_string())?;
+        attributes.push((attribute.key.0.to_vec(), value.into_owned()));
+    }
+    Ok(attributes)
 }
 
 fn resolve_entity(name: &str) -> Option<char> {

@@ -169,3 +169,42 @@ impl Block {
         }
     }
 }
+
+/// Refuses a document any of whose texts holds a control character (other than tab, newline and
+/// carriage return). Readers check their input too; this catches what decoding made, such as an XML
+/// or HTML character reference to ESC, and names in archives.
+pub(crate) fn check_document(path: &std::path::Path, document: &Document) -> Result<(), crate::Error> {
+    let mut texts: Vec<&str> = vec![
+        &document.id.0,
+        &document.publisher,
+        &document.title,
+        &document.licence,
+        &document.origin,
+    ];
+    texts.extend(document.url.as_deref());
+    texts.extend(document.focus.as_deref());
+    texts.extend(document.semantic_group.as_deref());
+    texts.extend(document.category.as_deref());
+    texts.extend(document.synonyms.iter().map(String::as_str));
+    texts.extend(document.cuis.iter().map(String::as_str));
+    texts.extend(document.semantic_types.iter().map(String::as_str));
+    texts.extend(document.removed.iter().map(String::as_str));
+    for section in &document.sections {
+        texts.extend(section.heading.as_deref());
+        texts.extend(section.question.as_deref());
+        texts.extend(section.qtype.as_deref());
+        texts.extend(section.answer_id.as_deref());
+        for block in &section.blocks {
+            match block {
+                Block::Paragraph { text } | Block::Incomplete { text } => texts.push(text),
+                Block::List { intro, items } => {
+                    texts.extend(intro.as_deref());
+                    texts.extend(items.iter().map(String::as_str));
+                }
+            }
+        }
+    }
+    texts
+        .into_iter()
+        .try_for_each(|text| crate::error::check_controls(path, text))
+}

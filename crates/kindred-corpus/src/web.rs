@@ -28,7 +28,7 @@ use std::path::Path;
 
 use serde::Deserialize;
 
-use crate::error::decode_text;
+use crate::error::check_controls;
 use crate::{Block, Collection, Document, DocumentId, Error};
 use lines::Line;
 
@@ -62,6 +62,7 @@ pub fn read_web_text(path: &Path, text: &str, metadata: &WebMetadata) -> Result<
             path: path.to_owned(),
         });
     }
+    check_controls(path, text)?;
     let lines = lines::text_lines(text);
     let title_hint = text_title_hint(&lines);
     let page = Page {
@@ -81,7 +82,11 @@ pub fn read_web_html(path: &Path, html: &str, metadata: &WebMetadata) -> Result<
             path: path.to_owned(),
         });
     }
-    let page = html::html_page(html);
+    check_controls(path, html)?;
+    let page = html::html_page(html).ok_or_else(|| Error::TooDeep {
+        path: path.to_owned(),
+        limit: crate::MAX_NESTING_DEPTH,
+    })?;
     let page = Page {
         lines: page.lines,
         title: page.title,
@@ -95,33 +100,21 @@ pub fn read_web_html(path: &Path, html: &str, metadata: &WebMetadata) -> Result<
 /// with provenance from its `metadata.toml` when there is one.
 pub fn read_web_dir(dir: &Path) -> Result<Vec<Document>, Error> {
     let metadata = read_metadata_file(&dir.join("metadata.toml"))?;
-    let mut files = Vec::new();
-    for entry in std::fs::read_dir(dir).map_err(|e| Error::io(dir, e))? {
-        let path = entry.map_err(|e| Error::io(dir, e))?.path();
+    let mut documents = Vec::new();
+    for (path, file_metadata) in crate::input::dir_entries(dir)? {
         let extension = path
             .extension()
             .and_then(|e| e.to_str())
             .map(str::to_ascii_lowercase);
-        if path.is_file() && matches!(extension.as_deref(), Some("txt" | "html" | "htm")) {
-            files.push(path);
+        if !file_metadata.is_file() || !matches!(extension.as_deref(), Some("txt" | "html" | "htm")) {
+            continue;
         }
-    }
-    files.sort();
-    let mut documents = Vec::with_capacity(files.len());
-    for path in files {
-        let bytes = std::fs::read(&path).map_err(|e| Error::io(&path, e))?;
-        let text = decode_text(&path, bytes)?;
         let file_name = path
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
         let page_metadata = metadata.get(&file_name).cloned().unwrap_or_default();
-        let is_text = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("txt"));
-        documents.push(if is_text {
-            read_web_text(&path, &text, &page_metadata)?
-        } else {
-            read_web_html(&path, &text, &page_metadata)?
-        });
+        documents.push(crate::read_web_file(&path, &page_metadata)?);
     }
     if documents.is_empty() {
         return Err(Error::NoDocuments { path: dir.to_owned() });
@@ -131,15 +124,17 @@ pub fn read_web_dir(dir: &Path) -> Result<Vec<Document>, Error> {
 
 /// Reads a `metadata.toml` (tables keyed by file name); a missing or empty file is no metadata.
 fn read_metadata_file(path: &Path) -> Result<BTreeMap<String, WebMetadata>, Error> {
-    let bytes = match std::fs::read(path) {
+    let bytes = match crate::input::read_file(path) {
         Ok(bytes) => bytes,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(BTreeMap::new()),
-        Err(e) => return Err(Error::io(path, e)),
+        Err(Error::Io { source, .. }) if source.kind() == std::io::ErrorKind::NotFound => {
+            return Ok(BTreeMap::new());
+        }
+        Err(e) => return Err(e),
     };
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Ok(BTreeMap::new());
     }
-    let text = decode_text(path, bytes)?;
+    let text = crate::error::decode_text(path, bytes)?;
     toml::from_str(&text).map_err(|e| Error::Metadata {
         path: path.to_owned(),
         message: e.message().to_owned(),
@@ -237,7 +232,7 @@ fn build_document(path: &Path, page: Page, metadata: &WebMetadata) -> Result<Doc
             path: path.to_owned(),
         });
     }
-    Ok(Document {
+    let document = Document {
         id: DocumentId(clean(&metadata.id).unwrap_or_else(|| format!("web:{stem}"))),
         collection: Collection::Web,
         publisher,
@@ -253,7 +248,9 @@ fn build_document(path: &Path, page: Page, metadata: &WebMetadata) -> Result<Doc
         sections,
         removed,
         origin: file_name,
-    })
+    };
+    crate::model::check_document(path, &document)?;
+    Ok(document)
 }
 
 #[cfg(test)]

@@ -2,6 +2,7 @@
 //! a good one is added once.
 
 use std::path::Path;
+use std::process::Output;
 
 use crate::{
     ask_json, default_library_stats, library_copy, run, stats_json, stats_json_text, success, temp_dir,
@@ -19,7 +20,7 @@ const NINDS_SAMPLE: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
 </QAPairs></Document>"#;
 
 /// A MedQuAD document about a condition no other document names.
-const KINDRED_TEST_SYNDROME: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
+pub(crate) const KINDRED_TEST_SYNDROME: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
 <Document id="9999999" source="NINDS" url="http://www.ninds.nih.gov/disorders/kindred_test/kindred_test.htm">
 <Focus>Kindred test syndrome</Focus>
 <FocusAnnotations><Synonyms><Synonym>Kindred syndrome</Synonym></Synonyms></FocusAnnotations>
@@ -52,24 +53,42 @@ fn snapshot(data_dir: &Path, stats: String) -> Snapshot {
 
 /// Ingesting `path` into a copy of the default library fails, names `name` on stderr, and leaves the
 /// library as it was.
-fn assert_rejected_path(path: &Path, name: &str) {
+pub(crate) fn assert_rejected_path(path: &Path, name: &str) {
+    assert_rejected_by(name, |data_dir| {
+        run(data_dir, &["ingest", path.to_str().unwrap()])
+    });
+}
+
+/// Runs `ingest` (through `run_ingest`, given the data directory) on a copy of the default library:
+/// it must fail, name `name` on stderr, and leave the library as it was. Returns its stderr.
+pub(crate) fn assert_rejected_by(name: &str, run_ingest: impl FnOnce(&Path) -> Output) -> String {
     let data = library_copy();
     // A fresh copy's stats are the default library's (computed once rather than per test).
     let before = snapshot(data.path(), default_library_stats().to_owned());
-    let output = run(data.path(), &["ingest", path.to_str().unwrap()]);
-    let stderr = String::from_utf8_lossy(&output.stderr);
+    let output = run_ingest(data.path());
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
     assert!(
         !output.status.success(),
         "ingest of {name} succeeded\nstdout:\n{}\nstderr:\n{stderr}",
         String::from_utf8_lossy(&output.stdout)
     );
+    assert!(
+        output.status.code().is_some(),
+        "ingest of {name} was killed by a signal ({}):\n{stderr}",
+        output.status
+    );
+    assert!(
+        !stderr.contains("panicked"),
+        "ingest of {name} panicked:\n{stderr}"
+    );
     assert!(stderr.contains(name), "stderr does not name {name}:\n{stderr}");
     let after = snapshot(data.path(), stats_json_text(data.path()));
     assert_eq!(before, after, "a failed ingest of {name} changed the library");
+    stderr
 }
 
 /// Writes `contents` as `name` and checks that ingesting it is rejected.
-fn assert_rejected(name: &str, contents: &[u8]) {
+pub(crate) fn assert_rejected(name: &str, contents: &[u8]) {
     let input = temp_dir();
     let path = input.path().join(name);
     std::fs::write(&path, contents).unwrap();

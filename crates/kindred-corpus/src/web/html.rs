@@ -58,13 +58,23 @@ const INLINE: &[&str] = &[
     "samp", "small", "span", "strong", "sub", "sup", "time", "u", "var", "wbr", "font", "label",
 ];
 
-/// Reads an HTML page into lines and page metadata.
-pub(crate) fn html_page(html: &str) -> HtmlPage {
+/// Reads an HTML page into lines and page metadata; `None` when its elements nest deeper than
+/// [`MAX_NESTING_DEPTH`](crate::MAX_NESTING_DEPTH), which bounds the recursion of the walk below.
+pub(crate) fn html_page(html: &str) -> Option<HtmlPage> {
+    // html5ever builds any depth, but its scope checks walk the stack of open elements, so a page
+    // nested 50,000 deep takes it ten seconds (and 200,000 deep minutes): refuse such a page from its
+    // tags before parsing, then check the parsed tree exactly.
+    if open_tags_exceed(html, 4 * crate::MAX_NESTING_DEPTH) {
+        return None;
+    }
     let document = Html::parse_document(html);
+    if nests_deeper_than(&document, crate::MAX_NESTING_DEPTH) {
+        return None;
+    }
     let mut walker = Walker::default();
     walker.walk(document.root_element());
     walker.flush();
-    HtmlPage {
+    Some(HtmlPage {
         lines: walker.lines,
         title: first_text(&document, "h1")
             .or_else(|| meta(&document, r#"meta[property="og:title"]"#, "content"))
@@ -72,6 +82,149 @@ pub(crate) fn html_page(html: &str) -> HtmlPage {
         site_name: meta(&document, r#"meta[property="og:site_name"]"#, "content"),
         url: meta(&document, r#"link[rel="canonical"]"#, "href")
             .or_else(|| meta(&document, r#"meta[property="og:url"]"#, "content")),
+    })
+}
+
+/// Elements that never hold others (`<br>`), and those whose end tag is optional and which cannot
+/// nest in themselves (a new `<li>` closes the last): neither deepens a page however many are left
+/// open.
+const NOT_NESTING: &[&str] = &[
+    "area", "base", "basefont", "bgsound", "br", "col", "embed", "frame", "hr", "img", "input", "keygen",
+    "link", "meta", "param", "source", "track", "wbr", "p", "li", "dt", "dd", "option", "optgroup", "tr",
+    "td", "th", "tbody", "thead", "tfoot", "colgroup", "caption", "rb", "rt", "rtc", "rp", "html", "head",
+    "body",
+];
+
+/// Elements whose content is text, not markup, up to their end tag.
+const RAW_TEXT: &[&str] = &[
+    "script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes", "noscript",
+];
+
+/// Whether more than `limit` elements are open at once somewhere in the page, judged from its tags
+/// in one linear pass (no tree is built): an end tag closes its element and those opened after it;
+/// `/>` closes an element only inside `svg` or `math`, as in the HTML parser. Tags are counted
+/// rather than parsed, so this may overestimate, never underestimate by much, the parsed depth.
+fn open_tags_exceed(html: &str, limit: usize) -> bool {
+    let bytes = html.as_bytes();
+    let mut open: Vec<String> = Vec::new();
+    let mut n_open_by_name: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    let mut n_foreign = 0usize;
+    let mut at = 0;
+    let find = |from: usize, needle: &str| {
+        html.get(from..)
+            .and_then(|rest| rest.find(needle))
+            .map(|i| from + i)
+    };
+    while let Some(lt) = find(at, "<") {
+        at = lt + 1;
+        let rest = &bytes[at..];
+        if rest.starts_with(b"!--") {
+            at = find(at + 3, "-->").map_or(bytes.len(), |i| i + 3);
+            continue;
+        }
+        if rest.starts_with(b"![CDATA[") {
+            at = find(at, "]]>").map_or(bytes.len(), |i| i + 3);
+            continue;
+        }
+        let closing = rest.first() == Some(&b'/');
+        let name_start = at + usize::from(closing);
+        let name_len = bytes[name_start..]
+            .iter()
+            .take_while(|b| b.is_ascii_alphanumeric() || **b == b'-' || **b == b':')
+            .count();
+        if name_len == 0 || !bytes[name_start].is_ascii_alphabetic() {
+            // `<!doctype>`, `<?…>`, or a lone `<` in text.
+            continue;
+        }
+        let name = html[name_start..name_start + name_len].to_ascii_lowercase();
+        // The end of the tag, skipping quoted attribute values.
+        let mut end = name_start + name_len;
+        let mut quote = None;
+        while end < bytes.len() {
+            match (quote, bytes[end]) {
+                (None, b'"' | b'\'') => quote = Some(bytes[end]),
+                (Some(q), b) if b == q => quote = None,
+                (None, b'>') => break,
+                _ => {}
+            }
+            end += 1;
+        }
+        let self_closing = end > 0 && bytes.get(end - 1) == Some(&b'/');
+        at = (end + 1).min(bytes.len());
+        if closing {
+            if n_open_by_name.get(&name).copied().unwrap_or(0) > 0 {
+                while let Some(top) = open.pop() {
+                    if let Some(n) = n_open_by_name.get_mut(&top) {
+                        *n -= 1;
+                    }
+                    if matches!(top.as_str(), "svg" | "math") {
+                        n_foreign -= 1;
+                    }
+                    if top == name {
+                        break;
+                    }
+                }
+            }
+            continue;
+        }
+        if RAW_TEXT.contains(&name.as_str()) && n_foreign == 0 {
+            // Up to the matching end tag, whatever its case.
+            let mut search = at;
+            at = bytes.len();
+            while let Some(i) = find(search, "</") {
+                let candidate = &bytes[i + 2..];
+                if candidate.len() >= name.len()
+                    && candidate[..name.len()].eq_ignore_ascii_case(name.as_bytes())
+                {
+                    at = i;
+                    break;
+                }
+                search = i + 2;
+            }
+            continue;
+        }
+        if NOT_NESTING.contains(&name.as_str()) || (self_closing && n_foreign > 0) {
+            continue;
+        }
+        if matches!(name.as_str(), "svg" | "math") {
+            n_foreign += 1;
+        }
+        *n_open_by_name.entry(name.clone()).or_insert(0) += 1;
+        open.push(name);
+        if open.len() > limit {
+            return true;
+        }
+    }
+    false
+}
+
+/// Whether any node of the parsed page lies more than `limit` levels below its root, found by an
+/// iterative walk (html5ever builds any depth; only our recursive walks care).
+fn nests_deeper_than(document: &Html, limit: usize) -> bool {
+    let mut node = document.tree.root();
+    let mut depth = 0usize;
+    loop {
+        if let Some(child) = node.first_child() {
+            node = child;
+            depth += 1;
+            if depth > limit {
+                return true;
+            }
+            continue;
+        }
+        loop {
+            if let Some(sibling) = node.next_sibling() {
+                node = sibling;
+                break;
+            }
+            match node.parent() {
+                Some(parent) => {
+                    node = parent;
+                    depth -= 1;
+                }
+                None => return false,
+            }
+        }
     }
 }
 
@@ -249,6 +402,29 @@ mod tests {
     use super::*;
 
     #[test]
+    fn open_tags_are_counted_as_the_parser_nests_them() {
+        let many = |tag: &str| tag.repeat(3_000);
+        // Left open but never nesting: paragraphs, items, cells, line breaks, SVG shapes.
+        for page in [
+            many("<p>x"),
+            format!("<ul>{}</ul>", many("<li>x")),
+            format!("<table>{}</table>", many("<tr><td>x")),
+            many("<br>"),
+            format!("<svg>{}</svg>", many("<path d='M0 0'/>")),
+            format!("<script>{}</script>", many("if (a<b) {}")),
+            format!("<!-- {} -->", many("<div>")),
+            many("<div></div>"),
+            many("<div><span></div>"),
+        ] {
+            assert!(!open_tags_exceed(&page, 100), "{}", &page[..60]);
+        }
+        // Nesting, however written: `/>` does not close a div outside SVG.
+        for page in [many("<div>"), many("<div/>"), many("<b id=1>"), many("<ul><li>")] {
+            assert!(open_tags_exceed(&page, 100), "{}", &page[..60]);
+        }
+    }
+
+    #[test]
     fn skips_chrome_and_reads_blocks() {
         let page = html_page(
             r#"<html><head><title>Gout | Example</title></head><body>
@@ -257,7 +433,8 @@ mod tests {
             <div aria-hidden="true">Hidden</div>
             <h2>Symptoms</h2><p>Symptoms include:</p><ul><li>Pain<ul><li>Severe</li></ul></li><li>Swelling</li></ul>
             <footer>Footer</footer></body></html>"#,
-        );
+        )
+        .unwrap();
         assert_eq!(page.title.as_deref(), Some("Gout"));
         assert_eq!(
             page.lines,
