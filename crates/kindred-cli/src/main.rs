@@ -60,6 +60,8 @@ enum Command {
         /// Mark cookies `Secure` (serve behind HTTPS).
         #[arg(long, env = "KINDRED_SECURE_COOKIES")]
         secure_cookies: bool,
+        #[command(flatten)]
+        edge: EdgeArgs,
     },
     /// Administration of the community.
     Admin {
@@ -82,6 +84,35 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+}
+
+/// Timeouts and limits at the HTTP edge (`kindred serve`).
+#[derive(Debug, clap::Args)]
+struct EdgeArgs {
+    /// Seconds a client has to send a request's head; also how long an idle keep-alive connection
+    /// stays open.
+    #[arg(long, env = "KINDRED_HEADER_READ_TIMEOUT", default_value_t = 10, value_name = "SECONDS",
+          value_parser = clap::value_parser!(u64).range(1..))]
+    header_read_timeout: u64,
+    /// Seconds a client has to send a request's body and get the answer (408 otherwise).
+    #[arg(long, env = "KINDRED_REQUEST_TIMEOUT", default_value_t = 30, value_name = "SECONDS",
+          value_parser = clap::value_parser!(u64).range(1..))]
+    request_timeout: u64,
+    /// Most connections open at once; lowered to fit the open-file limit. At the cap, the oldest
+    /// connection with no request in progress is closed to make room.
+    #[arg(long, env = "KINDRED_MAX_CONNECTIONS", default_value_t = 1024,
+          value_parser = clap::value_parser!(u64).range(1..))]
+    max_connections: u64,
+}
+
+impl EdgeArgs {
+    fn limits(&self) -> kindred_web::EdgeLimits {
+        kindred_web::EdgeLimits {
+            header_read_timeout: std::time::Duration::from_secs(self.header_read_timeout),
+            request_timeout: std::time::Duration::from_secs(self.request_timeout),
+            max_connections: usize::try_from(self.max_connections).unwrap_or(usize::MAX),
+        }
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -251,7 +282,11 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 println!("questions: {}", report.kindred.n_questions);
             }
         }
-        Command::Serve { addr, secure_cookies } => {
+        Command::Serve {
+            addr,
+            secure_cookies,
+            edge,
+        } => {
             let kindred = open_or_build(&cli.data_dir)?;
             kindred.warm_up()?;
             let runtime = runtime()?;
@@ -259,7 +294,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 let community = open_community(&cli.data_dir, cli.database_url.as_deref()).await?;
                 let state =
                     kindred_web::AppState::new(kindred, community).with_secure_cookies(secure_cookies);
-                kindred_web::serve(addr, state)
+                kindred_web::serve(addr, state, edge.limits())
                     .await
                     .with_context(|| format!("serving on {addr}"))
             })?;

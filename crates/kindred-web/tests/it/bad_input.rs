@@ -330,3 +330,32 @@ async fn out_of_range_pages_and_unknown_letters_are_clamped() {
         );
     }
 }
+
+/// Issue 9: 414 and 431 answers had an empty body. Too long a request target or too many (or too
+/// large) headers get Kindred's JSON error, with the request id.
+#[tokio::test]
+async fn oversized_heads_get_a_json_414_or_431() {
+    let long = "a".repeat(kindred_web::MAX_URI_BYTES);
+    for uri in [
+        format!("/api/v1/search?q={long}"),
+        format!("/conditions?letter={long}"),
+    ] {
+        let reply = get(&uri).await;
+        assert_eq!(assert_api_error(&reply, StatusCode::URI_TOO_LONG), "uri_too_long");
+    }
+    let many = (0..=kindred_web::MAX_HEADERS).fold(
+        axum::http::Request::builder().uri("/api/v1/conditions"),
+        |request, i| request.header(format!("x-filler-{i}"), "1"),
+    );
+    let big = axum::http::Request::builder()
+        .uri("/api/v1/conditions")
+        .header("cookie", "c".repeat(kindred_web::MAX_HEADER_BYTES + 1));
+    for request in [many, big] {
+        let request = request.body(axum::body::Body::empty()).expect("request");
+        let reply = crate::support::send_to(crate::support::state().await, request).await;
+        assert_eq!(
+            assert_api_error(&reply, StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE),
+            "headers_too_large"
+        );
+    }
+}

@@ -9,6 +9,7 @@ mod bad_input;
 mod caching;
 mod community;
 mod community_pages;
+mod edge;
 mod escaping;
 mod headers;
 mod openapi;
