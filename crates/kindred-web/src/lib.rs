@@ -134,6 +134,7 @@ pub fn router_with(state: AppState, limits: &EdgeLimits) -> Router {
             session::same_origin_only,
         ))
         .with_state(state)
+        .layer(axum::middleware::from_fn(session::private_responses))
         // The body must arrive and the answer be ready within the request timeout; the 408 it
         // gives is filled in with a JSON body below, like every other body-less error.
         .layer(tower_http::timeout::TimeoutLayer::with_status_code(

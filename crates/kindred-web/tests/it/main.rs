@@ -14,6 +14,7 @@ mod escaping;
 mod headers;
 mod openapi;
 mod pages;
+mod private;
 mod routes;
 mod support;
 mod tracker;
