@@ -82,14 +82,6 @@ pub async fn home(State(state): State<AppState>) -> Response {
     )
 }
 
-/// Parameters of `/conditions`.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ConditionsParams {
-    letter: Option<String>,
-    page: Option<usize>,
-}
-
 #[derive(Template)]
 #[template(path = "conditions.html")]
 struct ConditionsListPage<'a> {
@@ -100,15 +92,14 @@ struct ConditionsListPage<'a> {
 /// `/conditions`: the A–Z list, paginated.
 pub async fn conditions(
     State(state): State<AppState>,
-    query: Result<StrictQuery<ConditionsParams>, ApiError>,
+    query: Result<StrictQuery<crate::api::ConditionsParams>, ApiError>,
 ) -> Response {
-    let params = match query {
-        Ok(StrictQuery(params, _)) => params,
+    let list = match query
+        .and_then(|StrictQuery(params, id)| crate::api::checked_conditions(&state, &params, &id))
+    {
+        Ok(list) => list,
         Err(e) => return error_page(e),
     };
-    let list = state
-        .kindred
-        .conditions(params.letter.as_deref(), params.page.unwrap_or(1));
     render(
         &ConditionsListPage {
             list: &list,
