@@ -183,6 +183,14 @@ impl Profile {
                 max: MAX_ABOUT_CHARS,
             });
         }
+        // Checked after `normalize_text`: line breaks are `\n` alone here, so a `\r` or a tab is
+        // refused before the shared rule (which allows them in multi-line text).
+        if let Some(character) = about.chars().find(|&c| c.is_control() && c != '\n') {
+            return Err(Error::ControlCharacter {
+                field: "about".into(),
+                character,
+            });
+        }
         typed_text("about", about, Lines::Many)
     }
 

@@ -39,9 +39,10 @@ pub(crate) fn typed_text(
     max_chars(field, text, max)
 }
 
-/// A one-line text that may be empty (a dose when unknown).
+/// A short text that may be empty (a dose when unknown). Short texts may hold line breaks, as
+/// they always could: FHIR bundles exported before carry them, and must import again.
 pub(crate) fn line(field: impl Into<String>, text: &str, max: usize) -> Result<(), Error> {
-    typed_text(field, text, Lines::One, max)
+    typed_text(field, text, Lines::Many, max)
 }
 
 /// A free-text note: several lines, may be empty.
@@ -49,7 +50,7 @@ pub(crate) fn note(field: impl Into<String>, text: &str, max: usize) -> Result<(
     typed_text(field, text, Lines::Many, max)
 }
 
-/// One line, not empty or only whitespace, and at most `max` characters.
+/// A short text, not empty or only whitespace, and at most `max` characters.
 pub(crate) fn short_text(field: impl Into<String>, text: &str, max: usize) -> Result<(), Error> {
     let field = field.into();
     if text.trim().is_empty() {
