@@ -8,6 +8,7 @@ mod answers;
 mod bad_input;
 mod contract;
 mod durability;
+mod edge;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
