@@ -280,3 +280,20 @@ async fn parameters_sit_where_the_router_puts_them() {
     let limit = doc["paths"]["/api/v1/ask"]["get"]["parameters"][1].clone();
     assert_ne!(limit["required"], true, "limit is optional: {limit}");
 }
+
+/// OpenAPI requires each operationId once; the tracker's report and a post's reports were both
+/// `report`, which openapi-spec-validator rejects.
+#[tokio::test]
+async fn operation_ids_are_unique() {
+    let doc = document().await;
+    let mut seen = std::collections::BTreeMap::new();
+    for (path, item) in doc["paths"].as_object().expect("paths") {
+        for (method, operation) in item.as_object().expect("path item") {
+            if let Some(id) = operation["operationId"].as_str()
+                && let Some(first) = seen.insert(id.to_owned(), format!("{method} {path}"))
+            {
+                panic!("operationId {id} is used by {first} and {method} {path}");
+            }
+        }
+    }
+}
