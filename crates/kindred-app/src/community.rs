@@ -21,6 +21,7 @@ use kindred_community::vocab::{Outcome, TREATMENTS, Visibility, treatment};
 use kindred_store::{
     AuditRecord, MemberId, MemberRecord, NewPost, PostId, PostRecord, ReportRecord, SessionRecord, Store,
 };
+use kindred_text::Lines;
 use serde::Serialize;
 
 use crate::Kindred;
@@ -188,6 +189,7 @@ impl From<kindred_community::Error> for CommunityError {
             | E::TooLong { field, .. }
             | E::Empty { field }
             | E::ControlCharacter { field, .. }
+            | E::Invisible { field }
             | E::InvalidKey { field, .. }
             | E::UnknownTreatment { field, .. }
             | E::Duplicate { field, .. } => field.clone(),
@@ -1048,9 +1050,15 @@ impl Community {
             return Err(CommunityError::NotFound { what: "group" });
         }
         let title = title.trim();
-        check_text("title", title, 1, MAX_TITLE_CHARS)?;
+        check_text("title", title, Lines::One, 1, MAX_TITLE_CHARS)?;
         let body = normalize_text(body.trim());
-        check_text("body", &body, 1, kindred_community::markdown::MAX_MARKDOWN_CHARS)?;
+        check_text(
+            "body",
+            &body,
+            Lines::Many,
+            1,
+            kindred_community::markdown::MAX_MARKDOWN_CHARS,
+        )?;
         let html = kindred_community::markdown::render(&body)?;
         let t = now();
         let id = self
@@ -1079,7 +1087,13 @@ impl Community {
             });
         }
         let body = normalize_text(body.trim());
-        check_text("body", &body, 1, kindred_community::markdown::MAX_MARKDOWN_CHARS)?;
+        check_text(
+            "body",
+            &body,
+            Lines::Many,
+            1,
+            kindred_community::markdown::MAX_MARKDOWN_CHARS,
+        )?;
         let html = kindred_community::markdown::render(&body)?;
         Ok(self
             .store
@@ -1122,7 +1136,7 @@ impl Community {
     pub async fn report(&self, actor: &Actor, post: i64, reason: &str) -> Result<()> {
         let record = self.visible_post(Some(actor), post).await?;
         let reason = reason.trim();
-        check_text("reason", reason, 1, MAX_REASON_CHARS)?;
+        check_text("reason", reason, Lines::Many, 1, MAX_REASON_CHARS)?;
         self.store
             .report_post(record.id, actor.member.id, reason, now())
             .await?;
@@ -1135,7 +1149,7 @@ impl Community {
             return Err(CommunityError::Forbidden);
         }
         let reason = reason.trim();
-        check_text("reason", reason, 1, MAX_REASON_CHARS)?;
+        check_text("reason", reason, Lines::Many, 1, MAX_REASON_CHARS)?;
         if !self
             .store
             .moderate_post(PostId(post), hide, actor.member.id, reason, now())
@@ -1353,8 +1367,16 @@ fn check_catalog(kindred: &Kindred, profile: &Profile) -> Result<()> {
     Ok(())
 }
 
-fn check_text(field: &str, text: &str, min: usize, max: usize) -> Result<()> {
+/// A title, post body or reason: `min`..=`max` characters by Kindred's one rule for typed text (no
+/// control characters, not only invisible ones).
+fn check_text(field: &str, text: &str, lines: Lines, min: usize, max: usize) -> Result<()> {
     let n = text.chars().count();
+    if let Err(problem) = kindred_text::check_typed_text(text, lines) {
+        return Err(CommunityError::Invalid {
+            field: field.into(),
+            message: problem.to_string(),
+        });
+    }
     if n < min {
         return Err(CommunityError::Invalid {
             field: field.into(),
@@ -1365,12 +1387,6 @@ fn check_text(field: &str, text: &str, min: usize, max: usize) -> Result<()> {
         return Err(CommunityError::Invalid {
             field: field.into(),
             message: format!("must be at most {max} characters"),
-        });
-    }
-    if let Some(c) = text.chars().find(|&c| c.is_control() && c != '\n') {
-        return Err(CommunityError::Invalid {
-            field: field.into(),
-            message: format!("contains a control character ({:?})", c),
         });
     }
     Ok(())

@@ -133,6 +133,7 @@ pub struct MedicineRecord {
 
 /// A record just deleted, whole, so that it can be put back (undo): send it back to be added again.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[serde(rename_all = "kebab-case", tag = "kind", content = "record")]
 pub enum DeletedRecord {
     /// A diary entry.

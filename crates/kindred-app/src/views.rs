@@ -311,9 +311,9 @@ impl Kindred {
         for (folded, _) in &catalog_names {
             *letters.entry(initial(folded)).or_default() += 1;
         }
-        let letter = letter
-            .map(str::to_ascii_lowercase)
-            .filter(|l| letters.contains_key(l));
+        // A letter no condition starts with gives an empty list, not the whole catalog: the
+        // caller checks the letter's shape.
+        let letter = letter.map(str::to_ascii_lowercase);
         let matching: Vec<ConditionId> = catalog_names
             .iter()
             .filter(|(folded, _)| letter.as_ref().is_none_or(|l| &initial(folded) == l))

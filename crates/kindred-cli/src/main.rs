@@ -92,9 +92,11 @@ enum Command {
         #[arg(long, env = "KINDRED_PASSWORD_WORKERS", value_parser = clap::value_parser!(u32).range(1..256))]
         password_workers: Option<u32>,
         /// Sign-ins and registrations that may wait for a password worker; past them the answer is
-        /// 503 with Retry-After [default: 8 per worker]
+        /// 429 with Retry-After [default: 8 per worker]
         #[arg(long, env = "KINDRED_PASSWORD_QUEUE", value_parser = clap::value_parser!(u32).range(0..4096))]
         password_queue: Option<u32>,
+        #[command(flatten)]
+        edge: EdgeArgs,
     },
     /// Administration of the community.
     Admin {
@@ -117,6 +119,35 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+}
+
+/// Timeouts and limits at the HTTP edge (`kindred serve`).
+#[derive(Debug, clap::Args)]
+struct EdgeArgs {
+    /// Seconds a client has to send a request's head; also how long an idle keep-alive connection
+    /// stays open.
+    #[arg(long, env = "KINDRED_HEADER_READ_TIMEOUT", default_value_t = 10, value_name = "SECONDS",
+          value_parser = clap::value_parser!(u64).range(1..))]
+    header_read_timeout: u64,
+    /// Seconds a client has to send a request's body and get the answer (408 otherwise).
+    #[arg(long, env = "KINDRED_REQUEST_TIMEOUT", default_value_t = 30, value_name = "SECONDS",
+          value_parser = clap::value_parser!(u64).range(1..))]
+    request_timeout: u64,
+    /// Most connections open at once; lowered to fit the open-file limit. At the cap, the oldest
+    /// connection with no request in progress is closed to make room.
+    #[arg(long, env = "KINDRED_MAX_CONNECTIONS", default_value_t = 1024,
+          value_parser = clap::value_parser!(u64).range(1..))]
+    max_connections: u64,
+}
+
+impl EdgeArgs {
+    fn limits(&self) -> kindred_web::EdgeLimits {
+        kindred_web::EdgeLimits {
+            header_read_timeout: std::time::Duration::from_secs(self.header_read_timeout),
+            request_timeout: std::time::Duration::from_secs(self.request_timeout),
+            max_connections: usize::try_from(self.max_connections).unwrap_or(usize::MAX),
+        }
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -333,6 +364,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             aggregate_min_active_days,
             password_workers,
             password_queue,
+            edge,
         } => {
             let limits = CommunityLimits {
                 registrations_per_hour,
@@ -350,7 +382,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 let state = kindred_web::AppState::new(kindred, community)
                     .with_secure_cookies(secure_cookies)
                     .with_trusted_proxies(trusted_proxy);
-                kindred_web::serve(addr, state)
+                kindred_web::serve(addr, state, edge.limits())
                     .await
                     .with_context(|| format!("serving on {addr}"))
             })?;

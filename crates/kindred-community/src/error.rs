@@ -38,6 +38,12 @@ pub enum Error {
         /// The first offending character.
         character: char,
     },
+    /// A text made only of invisible characters (zero-width spaces, joiners): it looks empty.
+    #[error("{field} contains only invisible characters")]
+    Invisible {
+        /// The text at fault.
+        field: String,
+    },
     /// A key (a catalog slug, a body region) is not shaped like a key.
     #[error("{field} is not a valid key: {value:?}")]
     InvalidKey {

@@ -7,6 +7,7 @@
 
 use std::collections::HashSet;
 
+use kindred_text::{Lines, TypedTextProblem};
 use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::Error;
@@ -31,6 +32,7 @@ pub const MAX_ABOUT_CHARS: usize = 2000;
 
 /// A profile value with who may see it.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Field<T> {
     /// The value.
     pub value: T,
@@ -53,6 +55,7 @@ impl<T> Field<T> {
 
 /// A condition the member lives with, as catalog slugs.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ConditionChoice {
     /// The library catalog slug, e.g. `dystonia`.
     pub condition: String,
@@ -63,6 +66,7 @@ pub struct ConditionChoice {
 
 /// How a treatment went for the member.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct TreatmentReport {
     /// A key from [`crate::vocab::TREATMENTS`].
     pub treatment: String,
@@ -76,6 +80,7 @@ pub struct TreatmentReport {
 
 /// A member's profile.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[serde(default)]
 pub struct Profile {
     /// Conditions, most important first.
@@ -178,13 +183,15 @@ impl Profile {
                 max: MAX_ABOUT_CHARS,
             });
         }
+        // Checked after `normalize_text`: line breaks are `\n` alone here, so a `\r` or a tab is
+        // refused before the shared rule (which allows them in multi-line text).
         if let Some(character) = about.chars().find(|&c| c.is_control() && c != '\n') {
             return Err(Error::ControlCharacter {
                 field: "about".into(),
                 character,
             });
         }
-        Ok(())
+        typed_text("about", about, Lines::Many)
     }
 
     /// What `viewer` is shown of this profile.
@@ -245,6 +252,7 @@ impl Viewer {
 
 /// The visibility of each field of a profile; shown only to its owner.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ProfileVisibility {
     /// Of [`Profile::conditions`].
     pub conditions: Visibility,
@@ -350,13 +358,19 @@ fn check_item(field: &str, text: &str) -> Result<(), Error> {
             max: MAX_ITEM_CHARS,
         });
     }
-    if let Some(character) = text.chars().find(|c| c.is_control()) {
-        return Err(Error::ControlCharacter {
+    typed_text(field, text, Lines::One)
+}
+
+/// Kindred's one rule for typed text ([`kindred_text::check_typed_text`]), as this crate's error.
+fn typed_text(field: &str, text: &str, lines: Lines) -> Result<(), Error> {
+    match kindred_text::check_typed_text(text, lines) {
+        Ok(()) => Ok(()),
+        Err(TypedTextProblem::Control(character)) => Err(Error::ControlCharacter {
             field: field.into(),
             character,
-        });
+        }),
+        Err(TypedTextProblem::Invisible) => Err(Error::Invisible { field: field.into() }),
     }
-    Ok(())
 }
 
 /// A key: non-empty, at most [`MAX_KEY_CHARS`], no whitespace or control characters. Whether the
@@ -386,6 +400,7 @@ mod tests {
                 | Error::TooLong { field, .. }
                 | Error::Empty { field }
                 | Error::ControlCharacter { field, .. }
+                | Error::Invisible { field }
                 | Error::InvalidKey { field, .. }
                 | Error::UnknownTreatment { field, .. }
                 | Error::Duplicate { field, .. },

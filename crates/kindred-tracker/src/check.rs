@@ -1,5 +1,6 @@
 //! Field checks shared by the records' `validate` methods.
 
+use kindred_text::Lines;
 use time::Date;
 
 use crate::{Error, dates};
@@ -22,13 +23,40 @@ pub(crate) fn max_chars(field: impl Into<String>, text: &str, max: usize) -> Res
     Ok(())
 }
 
-/// Not empty or only whitespace, and at most `max` characters.
+/// Typed text by Kindred's one rule ([`kindred_text::check_typed_text`]): no control characters
+/// (line breaks and tabs only in [`Lines::Many`]), not only invisible characters, and at most `max`
+/// characters.
+pub(crate) fn typed_text(
+    field: impl Into<String>,
+    text: &str,
+    lines: Lines,
+    max: usize,
+) -> Result<(), Error> {
+    let field = field.into();
+    if let Err(problem) = kindred_text::check_typed_text(text, lines) {
+        return Err(Error::BadText { field, problem });
+    }
+    max_chars(field, text, max)
+}
+
+/// A short text that may be empty (a dose when unknown). Short texts may hold line breaks, as
+/// they always could: FHIR bundles exported before carry them, and must import again.
+pub(crate) fn line(field: impl Into<String>, text: &str, max: usize) -> Result<(), Error> {
+    typed_text(field, text, Lines::Many, max)
+}
+
+/// A free-text note: several lines, may be empty.
+pub(crate) fn note(field: impl Into<String>, text: &str, max: usize) -> Result<(), Error> {
+    typed_text(field, text, Lines::Many, max)
+}
+
+/// A short text, not empty or only whitespace, and at most `max` characters.
 pub(crate) fn short_text(field: impl Into<String>, text: &str, max: usize) -> Result<(), Error> {
     let field = field.into();
     if text.trim().is_empty() {
         return Err(Error::Empty { field });
     }
-    max_chars(field, text, max)
+    line(field, text, max)
 }
 
 /// Not before [`dates::EARLIEST`].

@@ -76,7 +76,7 @@ impl TrackerData {
                 .map_err(|e| e.in_record(format!("medicines[{i}]")))?;
         }
         self.due.validate().map_err(|e| e.in_record("due"))?;
-        check::max_chars("family_history", &self.family_history, check::MAX_NOTE_CHARS)?;
+        check::note("family_history", &self.family_history, check::MAX_NOTE_CHARS)?;
         for (i, question) in self.questions.iter().enumerate() {
             check::short_text(format!("questions[{i}]"), question, check::MAX_NOTE_CHARS)?;
         }

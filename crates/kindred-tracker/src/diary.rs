@@ -115,6 +115,7 @@ impl std::fmt::Display for Severity {
 
 /// One day's diary entry.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Entry {
     /// The day the entry is about.
     #[serde(with = "crate::dates::serde_iso")]
@@ -151,7 +152,7 @@ impl Entry {
                 });
             }
         }
-        check::max_chars("note", &self.note, check::MAX_NOTE_CHARS)
+        check::note("note", &self.note, check::MAX_NOTE_CHARS)
     }
 }
 

@@ -58,6 +58,14 @@ pub enum Error {
         /// Largest length allowed.
         max: usize,
     },
+    /// A text with a control character, or only invisible characters.
+    #[error("{field}: {problem}")]
+    BadText {
+        /// Field at fault.
+        field: String,
+        /// What is wrong with it.
+        problem: kindred_text::TypedTextProblem,
+    },
     /// A text field that must not be empty (or only spaces).
     #[error("{field}: must not be empty")]
     Empty {

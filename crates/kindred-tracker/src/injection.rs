@@ -72,6 +72,7 @@ impl Product {
 
 /// One muscle injected, with the units exactly as the clinician recorded them.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct MuscleDose {
     /// The muscle as the clinician named it, e.g. `Left splenius capitis`.
     pub muscle: String,
@@ -82,6 +83,7 @@ pub struct MuscleDose {
 
 /// One injection appointment.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Injection {
     /// The day of the injections.
     #[serde(with = "crate::dates::serde_iso")]
@@ -120,12 +122,13 @@ impl Injection {
         for (i, side_effect) in self.side_effects.iter().enumerate() {
             check::short_text(format!("side_effects[{i}]"), side_effect, check::MAX_SHORT_CHARS)?;
         }
-        check::max_chars("note", &self.note, check::MAX_NOTE_CHARS)
+        check::note("note", &self.note, check::MAX_NOTE_CHARS)
     }
 }
 
 /// The interval the member's clinician gave between injections, in weeks after the last one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct DueSettings {
     /// The next injection is due from this many weeks after the last (1..=52).
     pub min_weeks: u8,

@@ -7,6 +7,7 @@ use crate::{Error, check};
 
 /// A medicine, as the member recorded it from their prescription.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Medicine {
     /// The medicine's name, e.g. `Trihexyphenidyl`.
     pub name: String,
@@ -29,7 +30,7 @@ impl Medicine {
     /// effects.
     pub fn validate(&self) -> Result<(), Error> {
         check::short_text("name", &self.name, check::MAX_SHORT_CHARS)?;
-        check::max_chars(
+        check::line(
             "dose_as_prescribed",
             &self.dose_as_prescribed,
             check::MAX_SHORT_CHARS,

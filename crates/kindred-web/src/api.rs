@@ -147,6 +147,7 @@ impl<S: Send + Sync> FromRequestParts<S> for StrictPath {
 
 /// Parameters of `/api/v1/ask`.
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct AskParams {
     /// The question, 1 to 1,000 characters.
@@ -233,9 +234,10 @@ pub async fn ask(State(state): State<AppState>, query: Result<StrictQuery<AskPar
 
 /// Parameters of `/api/v1/conditions`.
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct ConditionsParams {
-    /// Initial letter (`a`…`z`, or `#`).
+    /// Initial letter (`a`…`z`, or `#`); a letter no condition starts with gives an empty list.
     pub letter: Option<String>,
     /// Page, from 1.
     pub page: Option<usize>,
@@ -252,12 +254,42 @@ pub async fn conditions(
     State(state): State<AppState>,
     query: Result<StrictQuery<ConditionsParams>, ApiError>,
 ) -> Result<Json<ConditionsPage>, ApiError> {
-    let StrictQuery(params, _) = query?;
-    Ok(Json(
-        state
-            .kindred
-            .conditions(params.letter.as_deref(), params.page.unwrap_or(1)),
-    ))
+    let StrictQuery(params, id) = query?;
+    checked_conditions(&state, &params, &id).map(Json)
+}
+
+/// One page of the A–Z list, refusing what does not name one: a `letter` that is not one of `a`–`z`
+/// or `#` (400), `page=0` (400) or a page past the last (404). Nothing is silently replaced.
+pub(crate) fn checked_conditions(
+    state: &AppState,
+    params: &ConditionsParams,
+    request_id: &str,
+) -> Result<ConditionsPage, ApiError> {
+    if let Some(letter) = &params.letter {
+        let one_letter = letter.len() == 1 && letter.chars().all(|c| c.is_ascii_alphabetic() || c == '#');
+        if !one_letter {
+            return Err(ApiError::bad_request(
+                "bad_query",
+                format!("letter: {letter:?} is not one of a–z or #"),
+            )
+            .with_request_id(request_id));
+        }
+    }
+    let page = params.page.unwrap_or(1);
+    if page == 0 {
+        return Err(
+            ApiError::bad_request("bad_query", "page: pages are numbered from 1").with_request_id(request_id),
+        );
+    }
+    let list = state.kindred.conditions(params.letter.as_deref(), page);
+    if list.page != page {
+        return Err(ApiError::not_found(format!(
+            "page: there is no page {page}; the list has {} pages",
+            list.n_pages
+        ))
+        .with_request_id(request_id));
+    }
+    Ok(list)
 }
 
 /// A condition's merged article, every statement with its sources.
@@ -281,6 +313,7 @@ pub async fn condition(
 
 /// Parameters of `/api/v1/search`.
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct SearchParams {
     /// What to look for, 1 to 1,000 characters.

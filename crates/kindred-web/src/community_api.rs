@@ -409,6 +409,7 @@ pub struct GroupPage {
 
 /// Paging of a group's posts.
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct PostsParams {
     /// Only posts older than this post id.
@@ -699,6 +700,7 @@ pub async fn audit(
 
 /// Which outcomes to show.
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct WisdomParams {
     /// Condition slug.

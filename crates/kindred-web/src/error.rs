@@ -153,3 +153,101 @@ impl IntoResponse for ApiError {
         response
     }
 }
+
+/// The stable code of a body-less error answer made outside a handler (by a layer or a limit).
+fn code_of(status: StatusCode) -> &'static str {
+    match status {
+        StatusCode::REQUEST_TIMEOUT => "request_timeout",
+        StatusCode::PAYLOAD_TOO_LARGE => "body_too_large",
+        StatusCode::URI_TOO_LONG => "uri_too_long",
+        StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE => "headers_too_large",
+        StatusCode::METHOD_NOT_ALLOWED => "method_not_allowed",
+        StatusCode::NOT_FOUND => "not_found",
+        s if s.is_server_error() => "internal",
+        _ => "bad_request",
+    }
+}
+
+/// What a person can do about a body-less error answer made outside a handler.
+fn message_of(status: StatusCode) -> String {
+    match status {
+        StatusCode::REQUEST_TIMEOUT => {
+            "the request was not received and answered in time; send it again, whole".to_owned()
+        }
+        StatusCode::URI_TOO_LONG => format!(
+            "the address is longer than {} bytes; shorten the query",
+            crate::MAX_URI_BYTES
+        ),
+        StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE => format!(
+            "more than {} headers or {} bytes of headers; send fewer or smaller ones (cookies?)",
+            crate::MAX_HEADERS,
+            crate::MAX_HEADER_BYTES
+        ),
+        other => other
+            .canonical_reason()
+            .unwrap_or("the request could not be answered")
+            .to_owned(),
+    }
+}
+
+/// Gives every error answer that has no body (a timeout, a limit of a layer) the standard JSON
+/// error body, so that no client ever sees an empty 4xx or 5xx.
+pub(crate) async fn fill_empty_errors(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let id = request_id_of(request.headers());
+    let response = next.run(request).await;
+    let status = response.status();
+    let empty = !response.headers().contains_key(axum::http::header::CONTENT_TYPE)
+        && axum::body::HttpBody::size_hint(response.body()).exact() == Some(0);
+    if !(status.is_client_error() || status.is_server_error()) || !empty {
+        return response;
+    }
+    let (mut parts, _) = response.into_parts();
+    let error = ApiError::new(status, code_of(status), message_of(status)).with_request_id(&id);
+    let mut filled = error.into_response();
+    // Keep what the layer set (Allow, Retry-After, …) but the new body's type and length.
+    parts.headers.remove(axum::http::header::CONTENT_LENGTH);
+    for (name, value) in filled.headers() {
+        parts.headers.insert(name.clone(), value.clone());
+    }
+    *filled.headers_mut() = parts.headers;
+    filled
+}
+
+/// Refuses, with the JSON error body, a request target longer than [`crate::MAX_URI_BYTES`] (414)
+/// or more than [`crate::MAX_HEADERS`] headers or [`crate::MAX_HEADER_BYTES`] bytes of them (431).
+/// hyper's own limits are higher, and it answers them with an empty body.
+pub(crate) async fn refuse_oversized_heads(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let uri_bytes = request
+        .uri()
+        .path_and_query()
+        .map_or(0, |target| target.as_str().len());
+    let headers = request.headers();
+    let header_bytes: usize = headers
+        .iter()
+        .map(|(name, value)| name.as_str().len() + value.len())
+        .sum();
+    let status = if uri_bytes > crate::MAX_URI_BYTES {
+        StatusCode::URI_TOO_LONG
+    } else if headers.len() > crate::MAX_HEADERS || header_bytes > crate::MAX_HEADER_BYTES {
+        StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE
+    } else {
+        return next.run(request).await;
+    };
+    ApiError::new(status, code_of(status), message_of(status))
+        .with_request_id(&request_id_of(headers))
+        .into_response()
+}
+
+fn request_id_of(headers: &axum::http::HeaderMap) -> String {
+    headers
+        .get(crate::REQUEST_ID)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned()
+}

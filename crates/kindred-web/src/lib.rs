@@ -8,6 +8,7 @@
 mod api;
 mod community_api;
 mod community_pages;
+mod edge;
 mod error;
 mod pages;
 mod session;
@@ -15,18 +16,17 @@ mod state;
 mod tracker_api;
 mod tracker_pages;
 
-use std::net::SocketAddr;
 use std::sync::Arc;
-use std::time::Duration;
 
 use axum::Router;
-use axum::http::{HeaderName, HeaderValue, Request, header};
+use axum::http::{HeaderName, HeaderValue, Request, StatusCode, header};
 use axum::routing::{get, post, put};
 use tower_http::request_id::{MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer};
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
 pub use api::ApiDoc;
+pub use edge::{EdgeLimits, RESERVED_FILES, fit_connection_cap, serve, serve_router};
 pub use error::{ApiError, ErrorBody};
 pub use state::AppState;
 
@@ -56,8 +56,22 @@ impl MakeRequestId for Counter {
     }
 }
 
-/// The whole application: pages, API, static files, and the layers every response passes.
+/// Longest request target (path and query) answered; longer ones get a JSON 414.
+pub const MAX_URI_BYTES: usize = 16 * 1024;
+/// Most request headers answered; more get a JSON 431.
+pub const MAX_HEADERS: usize = 100;
+/// Most bytes of request headers (names and values) answered; more get a JSON 431.
+pub const MAX_HEADER_BYTES: usize = 16 * 1024;
+
+/// The whole application with the default [`EdgeLimits`] (see [`router_with`]).
 pub fn router(state: AppState) -> Router {
+    router_with(state, &EdgeLimits::default())
+}
+
+/// The whole application: pages, API, static files, and the layers every response passes,
+/// including the request timeout of `limits` (the connection-level limits are applied by
+/// [`serve_router`]).
+pub fn router_with(state: AppState, limits: &EdgeLimits) -> Router {
     let started = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_secs())
@@ -120,6 +134,15 @@ pub fn router(state: AppState) -> Router {
             session::same_origin_only,
         ))
         .with_state(state)
+        .layer(axum::middleware::from_fn(session::private_responses))
+        // The body must arrive and the answer be ready within the request timeout; the 408 it
+        // gives is filled in with a JSON body below, like every other body-less error.
+        .layer(tower_http::timeout::TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            limits.request_timeout,
+        ))
+        .layer(axum::middleware::from_fn(error::fill_empty_errors))
+        .layer(axum::middleware::from_fn(error::refuse_oversized_heads))
         .layer(SetResponseHeaderLayer::overriding(
             header::CONTENT_SECURITY_POLICY,
             HeaderValue::from_static(CONTENT_SECURITY_POLICY),
@@ -201,40 +224,4 @@ pub(crate) async fn member_export(
         "community": community,
         "tracker": tracker,
     }))
-}
-
-/// Serves until Ctrl-C or SIGTERM, then finishes the requests in flight.
-pub async fn serve(addr: SocketAddr, state: AppState) -> std::io::Result<()> {
-    let listener = tokio::net::TcpListener::bind(addr).await?;
-    tracing::info!(%addr, "kindred is listening");
-    eprintln!("Kindred is ready at http://{}", listener.local_addr()?);
-    axum::serve(
-        listener,
-        router(state).into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown_signal())
-    .await
-}
-
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
-    #[cfg(unix)]
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut signal) => {
-                signal.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
-    };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => {},
-        () = terminate => {},
-    }
-    // Give in-flight requests a moment; nothing here holds state that must be flushed.
-    tokio::time::sleep(Duration::from_millis(10)).await;
 }

@@ -82,14 +82,6 @@ pub async fn home(State(state): State<AppState>) -> Response {
     )
 }
 
-/// Parameters of `/conditions`.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ConditionsParams {
-    letter: Option<String>,
-    page: Option<usize>,
-}
-
 #[derive(Template)]
 #[template(path = "conditions.html")]
 struct ConditionsListPage<'a> {
@@ -100,15 +92,14 @@ struct ConditionsListPage<'a> {
 /// `/conditions`: the A–Z list, paginated.
 pub async fn conditions(
     State(state): State<AppState>,
-    query: Result<StrictQuery<ConditionsParams>, ApiError>,
+    query: Result<StrictQuery<crate::api::ConditionsParams>, ApiError>,
 ) -> Response {
-    let params = match query {
-        Ok(StrictQuery(params, _)) => params,
+    let list = match query
+        .and_then(|StrictQuery(params, id)| crate::api::checked_conditions(&state, &params, &id))
+    {
+        Ok(list) => list,
         Err(e) => return error_page(e),
     };
-    let list = state
-        .kindred
-        .conditions(params.letter.as_deref(), params.page.unwrap_or(1));
     render(
         &ConditionsListPage {
             list: &list,
@@ -351,9 +342,34 @@ mod filters {
         Ok(super::human_date(&value).unwrap_or(value))
     }
 
+    /// An RFC 3339 timestamp as HTML's `<time datetime>` accepts it: whole seconds
+    /// (`2026-11-22T00:52:53.123456789Z` → `2026-11-22T00:52:53Z`; HTML allows at most three
+    /// fraction digits).
+    pub fn machine_time(value: impl Display, _: &dyn askama::Values) -> askama::Result<String> {
+        Ok(super::whole_seconds(&value.to_string()))
+    }
+
     /// A section kind (`risk_factors`) as a heading for people (`Risk factors`).
     pub fn section_title(value: impl Display, _: &dyn askama::Values) -> askama::Result<String> {
         Ok(super::section_title(&value.to_string()))
+    }
+}
+
+/// An RFC 3339 timestamp without its fraction of a second; anything else unchanged.
+fn whole_seconds(timestamp: &str) -> String {
+    let Some(time_at) = timestamp.find('T') else {
+        return timestamp.to_owned();
+    };
+    match timestamp[time_at..].find('.') {
+        Some(dot) => {
+            let dot = time_at + dot;
+            let digits = timestamp[dot + 1..]
+                .bytes()
+                .take_while(u8::is_ascii_digit)
+                .count();
+            format!("{}{}", &timestamp[..dot], &timestamp[dot + 1 + digits..])
+        }
+        None => timestamp.to_owned(),
     }
 }
 

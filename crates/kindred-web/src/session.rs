@@ -37,6 +37,9 @@ impl FromRequestParts<AppState> for MaybeActor {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        if let Some(read) = parts.extensions.get::<SessionRead>() {
+            read.0.store(true, std::sync::atomic::Ordering::Relaxed);
+        }
         let jar = CookieJar::from_headers(&parts.headers);
         let Some(token) = jar.get(SESSION_COOKIE).map(|c| c.value().to_owned()) else {
             return Ok(MaybeActor(None));
@@ -115,6 +118,36 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for JsonBody<T> {
             }
         }
     }
+}
+
+/// Set by [`MaybeActor`] (and so every extractor of the member) when a handler reads the session.
+#[derive(Clone, Default)]
+struct SessionRead(std::sync::Arc<std::sync::atomic::AtomicBool>);
+
+/// Private means uncacheable: every answer that depends on the session is `Cache-Control:
+/// private, no-store` with `Vary: Cookie`. An answer depends on the session when its handler read
+/// the member (whether or not one was signed in: a profile or group page differs by viewer), when
+/// it sets a cookie, or when the request carried the session cookie and the handler did not say
+/// otherwise (the stylesheet stays public). Library pages asked without a session stay cacheable.
+pub(crate) async fn private_responses(mut request: Request, next: Next) -> Response {
+    let read = SessionRead::default();
+    request.extensions_mut().insert(read.clone());
+    let with_session = CookieJar::from_headers(request.headers())
+        .get(SESSION_COOKIE)
+        .is_some();
+    let mut response = next.run(request).await;
+    let headers = response.headers_mut();
+    let read_session = read.0.load(std::sync::atomic::Ordering::Relaxed);
+    let sets_cookie = headers.contains_key(header::SET_COOKIE);
+    let unsaid = !headers.contains_key(header::CACHE_CONTROL);
+    if read_session || sets_cookie || (with_session && unsaid) {
+        headers.insert(
+            header::CACHE_CONTROL,
+            header::HeaderValue::from_static("private, no-store"),
+        );
+        headers.append(header::VARY, header::HeaderValue::from_static("cookie"));
+    }
+    response
 }
 
 /// The session cookie for a new session.

@@ -312,7 +312,7 @@ pub async fn wearing_off(
 
 /// The appointment report as data: symptoms and when they began, triggers and notes, treatments,
 /// side effects, family history, the member's questions and the library's cited questions.
-#[utoipa::path(get, path = "/api/v1/me/tracker/report", tag = "tracker",
+#[utoipa::path(get, path = "/api/v1/me/tracker/report", tag = "tracker", operation_id = "tracker_report",
     responses((status = 200, body = Object, description = "The appointment report"), (status = 401, body = ErrorBody)))]
 pub async fn report(State(state): State<AppState>, ApiActor(actor, id): ApiActor) -> ApiResult<Response> {
     let conditions = kindred_app::tracker::conditions(&state.community, &actor, &state.kindred)

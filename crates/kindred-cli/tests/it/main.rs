@@ -8,6 +8,7 @@ mod answers;
 mod bad_input;
 mod contract;
 mod durability;
+mod edge;
 mod hostile_input;
 mod sign_in;
 

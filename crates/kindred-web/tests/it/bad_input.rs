@@ -290,43 +290,88 @@ async fn limits_at_the_bounds_are_accepted() {
     }
 }
 
+/// Issue 9: `letter=ab` or `page=0` were silently replaced by the whole list or page 1. Now each is
+/// refused, naming the parameter; a page past the last is a 404. A well-formed letter no condition
+/// starts with is an empty list, not the whole catalog.
 #[tokio::test]
-async fn out_of_range_pages_and_unknown_letters_are_clamped() {
+async fn bad_pages_and_letters_are_refused_not_coerced() {
+    for (query, status, field) in [
+        ("page=0", BAD, "page"),
+        ("letter=d&page=0", BAD, "page"),
+        ("page=-1", BAD, "page"),
+        ("letter=ab", BAD, "letter"),
+        ("letter=zz", BAD, "letter"),
+        ("letter=", BAD, "letter"),
+        ("letter=%C3%A9", BAD, "letter"),
+        ("letter=1", BAD, "letter"),
+        ("page=999999", MISSING, "page"),
+        ("page=18446744073709551615", MISSING, "page"),
+        ("letter=d&page=999999", MISSING, "page"),
+    ] {
+        let reply = get(&format!("/api/v1/conditions?{query}")).await;
+        assert_api_error(&reply, status);
+        let message = reply.json()["message"].as_str().unwrap_or_default().to_owned();
+        assert!(
+            message.contains(field),
+            "{query}: {message:?} does not name {field}"
+        );
+        assert_page_error(&get(&format!("/conditions?{query}")).await, status);
+    }
     let all = get("/api/v1/conditions").await.json();
-    let n_pages = all["n_pages"].as_u64().expect("n_pages");
     for (query, page, letter) in [
-        ("page=0", Some(1), None),
-        ("page=999999", Some(n_pages), None),
-        ("page=18446744073709551615", Some(n_pages), None),
-        ("letter=%C3%A9", Some(1), None),
-        ("letter=zz", Some(1), None),
-        ("letter=", Some(1), None),
-        ("letter=d&page=0", Some(1), Some("d")),
-        ("letter=d&page=999999", None, Some("d")),
+        ("letter=d&page=1", 1, "d"),
+        ("letter=D", 1, "d"),
+        ("page=1", 1, ""),
     ] {
         let reply = get(&format!("/api/v1/conditions?{query}")).await;
         reply.assert_status(StatusCode::OK);
         let body = reply.json();
-        if let Some(page) = page {
-            assert_eq!(body["page"], page, "{query}");
-        } else {
-            assert_eq!(body["page"], body["n_pages"], "{query}");
+        assert_eq!(body["page"], page, "{query}");
+        assert_eq!(body["letter"].as_str().unwrap_or(""), letter, "{query}");
+        assert!(!body["items"].as_array().expect("items").is_empty(), "{query}");
+        if letter.is_empty() {
+            assert_eq!(body["total"], all["total"], "{query}");
         }
-        assert_eq!(body["letter"].as_str(), letter, "{query}");
-        if letter.is_none() {
-            assert_eq!(body["total"], all["total"], "{query}: all conditions");
-        }
-        assert!(
-            !body["items"].as_array().expect("items").is_empty(),
-            "{query}: items"
-        );
-        let html = get(&format!("/conditions?{query}")).await;
-        html.assert_status(StatusCode::OK);
-        assert_page_shell(&html);
-        assert!(
-            html.text()
-                .contains(&format!("Page {} of {}.", body["page"], body["n_pages"])),
-            "{query}: the page says which page it is"
+    }
+    // A letter with no conditions: an empty list, saying so.
+    let letters: Vec<String> = all["letters"]
+        .as_array()
+        .expect("letters")
+        .iter()
+        .filter_map(|l| l["letter"].as_str().map(str::to_owned))
+        .collect();
+    if let Some(absent) = ('a'..='z').map(String::from).find(|l| !letters.contains(l)) {
+        let body = get(&format!("/api/v1/conditions?letter={absent}")).await.json();
+        assert_eq!(body["total"], 0, "letter {absent}: {body}");
+        assert_eq!(body["letter"], absent.as_str());
+    }
+}
+
+/// Issue 9: 414 and 431 answers had an empty body. Too long a request target or too many (or too
+/// large) headers get Kindred's JSON error, with the request id.
+#[tokio::test]
+async fn oversized_heads_get_a_json_414_or_431() {
+    let long = "a".repeat(kindred_web::MAX_URI_BYTES);
+    for uri in [
+        format!("/api/v1/search?q={long}"),
+        format!("/conditions?letter={long}"),
+    ] {
+        let reply = get(&uri).await;
+        assert_eq!(assert_api_error(&reply, StatusCode::URI_TOO_LONG), "uri_too_long");
+    }
+    let many = (0..=kindred_web::MAX_HEADERS).fold(
+        axum::http::Request::builder().uri("/api/v1/conditions"),
+        |request, i| request.header(format!("x-filler-{i}"), "1"),
+    );
+    let big = axum::http::Request::builder()
+        .uri("/api/v1/conditions")
+        .header("cookie", "c".repeat(kindred_web::MAX_HEADER_BYTES + 1));
+    for request in [many, big] {
+        let request = request.body(axum::body::Body::empty()).expect("request");
+        let reply = crate::support::send_to(crate::support::state().await, request).await;
+        assert_eq!(
+            assert_api_error(&reply, StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE),
+            "headers_too_large"
         );
     }
 }

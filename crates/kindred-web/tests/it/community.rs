@@ -428,6 +428,17 @@ async fn authorization_matrix(backend: Backend) {
             if !reply.status.is_success() {
                 assert_api_error(&reply, reply.status);
             }
+            // Private means uncacheable (issue 9): whatever a signed-in visitor gets is never
+            // stored by a cache along the way.
+            if *name != "anonymous" {
+                assert!(
+                    reply.header(header::CACHE_CONTROL).contains("no-store"),
+                    "{} {} as {name}: Cache-Control {:?}",
+                    row.method,
+                    row.uri,
+                    reply.header(header::CACHE_CONTROL)
+                );
+            }
             // Search and ask echo the query; what they find must not be a profile.
             if row.uri.contains("?q=") {
                 let found = reply.json();

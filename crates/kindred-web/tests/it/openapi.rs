@@ -215,3 +215,85 @@ async fn every_documented_path_is_served() {
         }
     }
 }
+
+/// Issue 9: every query parameter was declared `"in": "path", "required": true`, which OpenAPI
+/// validators reject. For every operation of the router (`OPERATIONS`): a parameter is in the path
+/// exactly when the route has a `{name}` segment for it (and then required), every other one is a
+/// query parameter, and every path segment is documented.
+#[tokio::test]
+async fn parameters_sit_where_the_router_puts_them() {
+    let doc = document().await;
+    for (method, path) in OPERATIONS {
+        let operation = &doc["paths"][*path][*method];
+        assert!(operation.is_object(), "{method} {path} is not documented");
+        let segments: Vec<&str> = path
+            .split('/')
+            .filter_map(|s| s.strip_prefix('{').and_then(|s| s.strip_suffix('}')))
+            .collect();
+        let parameters = operation["parameters"].as_array().cloned().unwrap_or_default();
+        for parameter in &parameters {
+            let name = parameter["name"].as_str().expect("a parameter name");
+            let location = parameter["in"].as_str().expect("a parameter location");
+            if segments.contains(&name) {
+                assert_eq!(location, "path", "{method} {path}: {name} is a path segment");
+                assert_eq!(
+                    parameter["required"], true,
+                    "{method} {path}: path {name} is required"
+                );
+            } else {
+                assert_eq!(
+                    location, "query",
+                    "{method} {path}: {name} is not in the route's path"
+                );
+            }
+        }
+        for segment in &segments {
+            assert!(
+                parameters
+                    .iter()
+                    .any(|p| p["name"] == *segment && p["in"] == "path"),
+                "{method} {path}: the segment {{{segment}}} is not documented"
+            );
+        }
+    }
+    // The query parameters by name, where they are.
+    for (path, query) in [
+        ("/api/v1/ask", &["q", "limit"][..]),
+        ("/api/v1/search", &["q", "limit"]),
+        ("/api/v1/conditions", &["letter", "page"]),
+        ("/api/v1/wisdom", &["condition", "treatment"]),
+        ("/api/v1/groups/{slug}", &["before"]),
+    ] {
+        for name in query {
+            let parameter = doc["paths"][path]["get"]["parameters"]
+                .as_array()
+                .and_then(|ps| ps.iter().find(|p| p["name"] == *name).cloned())
+                .unwrap_or_else(|| panic!("{path}: no parameter {name}"));
+            assert_eq!(parameter["in"], "query", "{path}: {name}");
+        }
+    }
+    let q = doc["paths"]["/api/v1/ask"]["get"]["parameters"][0].clone();
+    assert_eq!(
+        (q["name"].clone(), q["required"].clone()),
+        (Value::from("q"), Value::from(true))
+    );
+    let limit = doc["paths"]["/api/v1/ask"]["get"]["parameters"][1].clone();
+    assert_ne!(limit["required"], true, "limit is optional: {limit}");
+}
+
+/// OpenAPI requires each operationId once; the tracker's report and a post's reports were both
+/// `report`, which openapi-spec-validator rejects.
+#[tokio::test]
+async fn operation_ids_are_unique() {
+    let doc = document().await;
+    let mut seen = std::collections::BTreeMap::new();
+    for (path, item) in doc["paths"].as_object().expect("paths") {
+        for (method, operation) in item.as_object().expect("path item") {
+            if let Some(id) = operation["operationId"].as_str()
+                && let Some(first) = seen.insert(id.to_owned(), format!("{method} {path}"))
+            {
+                panic!("operationId {id} is used by {first} and {method} {path}");
+            }
+        }
+    }
+}

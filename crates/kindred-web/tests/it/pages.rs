@@ -270,3 +270,35 @@ async fn a_condition_without_text_links_its_original_pages() {
     );
     assert!(html.contains(r#"href="/sources/ADAM_0000001""#));
 }
+
+/// Issue 9: the Nu HTML checker found errors on every page: the favicon's `data:` URL had
+/// unescaped spaces, and `<time datetime>` values had nine fraction digits (HTML allows three).
+/// CI runs the checker itself (tests/browser/validate.sh); this pins the two causes.
+#[tokio::test]
+async fn favicon_and_time_values_are_valid_html() {
+    for uri in ["/", "/conditions/dystonia", "/sources/seed-000"] {
+        let html = get(uri).await.text().to_owned();
+        let icon = html
+            .split(r#"<link rel="icon" href=""#)
+            .nth(1)
+            .and_then(|rest| rest.split('"').next())
+            .expect("a favicon link");
+        assert!(icon.starts_with("data:image/svg+xml,"), "{uri}: {icon}");
+        assert!(!icon.contains(' '), "{uri}: the favicon URL has a space: {icon}");
+        for value in html.split(r#"<time datetime=""#).skip(1) {
+            let value = value.split('"').next().unwrap_or_default();
+            let fraction = value
+                .split_once('.')
+                .map_or(0, |(_, rest)| rest.bytes().take_while(u8::is_ascii_digit).count());
+            assert!(
+                fraction <= 3,
+                "{uri}: datetime {value:?} has {fraction} fraction digits"
+            );
+            assert!(
+                value.contains('T') && value.ends_with('Z'),
+                "{uri}: datetime {value:?}"
+            );
+        }
+    }
+    assert!(get("/sources/seed-000").await.text().contains("<time datetime="));
+}

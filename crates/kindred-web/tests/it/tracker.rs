@@ -999,3 +999,107 @@ impl Reply {
         String::from_utf8_lossy(&self.body).into_owned()
     }
 }
+
+/// Issue 9: control characters in notes, names made only of zero-width characters and unknown JSON
+/// fields were stored. Each is refused with a 400 naming the field, and nothing is stored.
+#[tokio::test]
+async fn strict_input_names_the_field_and_stores_nothing() {
+    let (db, state) = fresh_state(Backend::Sqlite).await;
+    let member = Visitor::register(&state, "strict-member").await;
+    let entry =
+        |note: &str| json!({"date": "2024-03-01", "severities": [["neck", 1]], "triggers": [], "note": note});
+    let medicine = |name: &str| json!({"name": name, "dose_as_prescribed": "2 mg", "started": null, "stopped": null, "side_effects": []});
+    let mut unknown = entry("fine");
+    unknown["mood"] = json!("sneaky");
+    let mut unknown_medicine = medicine("Baclofen");
+    unknown_medicine["dose_mg"] = json!(2);
+    for (uri, body, field) in [
+        (
+            "/api/v1/me/tracker/entries",
+            entry("bell \u{0007} and escape \u{001b}[31m"),
+            "note",
+        ),
+        ("/api/v1/me/tracker/entries", entry("nul \u{0000}"), "note"),
+        ("/api/v1/me/tracker/entries", unknown, "mood"),
+        (
+            "/api/v1/me/tracker/medicines",
+            medicine("\u{200B}\u{200C}\u{200D}"),
+            "name",
+        ),
+        (
+            "/api/v1/me/tracker/medicines",
+            medicine("\u{FEFF} \u{2060}"),
+            "name",
+        ),
+        ("/api/v1/me/tracker/medicines", unknown_medicine, "dose_mg"),
+    ] {
+        let reply = member.json(Method::POST, uri, body.clone()).await;
+        assert!(reply.status.is_client_error(), "{uri} {body}: {}", reply.status);
+        assert_api_error(&reply, reply.status);
+        let message = reply.json()["message"].as_str().unwrap_or_default().to_owned();
+        assert!(
+            message.contains(field),
+            "{uri} {body}: {message:?} does not name {field}"
+        );
+    }
+    assert_eq!(member.get("/api/v1/me/tracker/entries").await.json(), json!([]));
+    assert_eq!(member.get("/api/v1/me/tracker/medicines").await.json(), json!([]));
+    // Multi-line notes keep their line breaks and tabs; ordinary names pass.
+    member
+        .json(
+            Method::POST,
+            "/api/v1/me/tracker/entries",
+            entry("line one\r\nline two\tindented"),
+        )
+        .await
+        .assert_status(StatusCode::CREATED);
+    member
+        .json(
+            Method::POST,
+            "/api/v1/me/tracker/medicines",
+            medicine("Trihexyphenidyl"),
+        )
+        .await
+        .assert_status(StatusCode::CREATED);
+    // Posts and profiles follow the same rule.
+    let title = member
+        .json(
+            Method::POST,
+            "/api/v1/groups/dystonia/posts",
+            json!({"title": "\u{200B}\u{200B}", "body": "body"}),
+        )
+        .await;
+    assert_api_error(&title, StatusCode::BAD_REQUEST);
+    assert!(
+        title.json()["message"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("title")
+    );
+    let profile = member
+        .json(
+            Method::PUT,
+            "/api/v1/me/profile",
+            json!({"medicines": {"value": ["\u{200D}"], "visibility": "private"}}),
+        )
+        .await;
+    assert_api_error(&profile, StatusCode::BAD_REQUEST);
+    assert!(
+        profile.json()["message"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("medicines[0]")
+    );
+    let unknown_profile = member
+        .json(Method::PUT, "/api/v1/me/profile", json!({"nickname": "x"}))
+        .await;
+    assert_api_error(&unknown_profile, unknown_profile.status);
+    assert!(unknown_profile.status.is_client_error());
+    assert!(
+        unknown_profile.json()["message"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("nickname")
+    );
+    db.finish().await;
+}
