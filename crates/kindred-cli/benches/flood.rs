@@ -32,6 +32,15 @@ fn vm_hwm_kb(pid: u32) -> u64 {
 
 fn main() {
     let data = tempfile::tempdir().expect("a data directory");
+    // The library is built by its own process first, so the server's peak is the serving peak.
+    let built = Command::new(BIN)
+        .arg("--data-dir")
+        .arg(data.path())
+        .arg("ingest")
+        .stdout(Stdio::null())
+        .status()
+        .expect("build the library");
+    assert!(built.success(), "ingest failed");
     let mut server = Command::new(BIN)
         .arg("--data-dir")
         .arg(data.path())
