@@ -65,36 +65,8 @@ enum Command {
         /// Mark cookies `Secure` (serve behind HTTPS).
         #[arg(long, env = "KINDRED_SECURE_COOKIES")]
         secure_cookies: bool,
-        /// Proxies (addresses or CIDR ranges, e.g. `127.0.0.1/32,10.0.0.0/8`) whose
-        /// `X-Forwarded-For` or `Forwarded` header names the client. Without any, the socket's peer
-        /// is the client; set it when serving behind a reverse proxy, or every visitor shares the
-        /// proxy's sign-in and registration allowance.
-        #[arg(long, env = "KINDRED_TRUSTED_PROXY", value_delimiter = ',', num_args = 1..,
-              value_parser = parse_proxy)]
-        trusted_proxy: Vec<ipnet::IpNet>,
-        /// Accounts one client address may register per hour.
-        #[arg(long, env = "KINDRED_REGISTRATIONS_PER_HOUR", default_value_t = CommunityLimits::default().registrations_per_hour,
-              value_parser = clap::value_parser!(u32).range(1..))]
-        registrations_per_hour: u32,
-        /// Accounts one client address may register per day.
-        #[arg(long, env = "KINDRED_REGISTRATIONS_PER_DAY", default_value_t = CommunityLimits::default().registrations_per_day,
-              value_parser = clap::value_parser!(u32).range(1..))]
-        registrations_per_day: u32,
-        /// A member's reports count in "What members report" only once their account is this many
-        /// days old…
-        #[arg(long, env = "KINDRED_AGGREGATE_MIN_ACCOUNT_DAYS", default_value_t = CommunityLimits::default().aggregate_min_account_days)]
-        aggregate_min_account_days: u32,
-        /// …and they have been active on this many different days.
-        #[arg(long, env = "KINDRED_AGGREGATE_MIN_ACTIVE_DAYS", default_value_t = CommunityLimits::default().aggregate_min_active_days,
-              value_parser = clap::value_parser!(u32).range(1..))]
-        aggregate_min_active_days: u32,
-        /// Password checks run at once (argon2id, 19 MiB each) [default: one fewer than the cores]
-        #[arg(long, env = "KINDRED_PASSWORD_WORKERS", value_parser = clap::value_parser!(u32).range(1..256))]
-        password_workers: Option<u32>,
-        /// Sign-ins and registrations that may wait for a password worker; past them the answer is
-        /// 429 with Retry-After [default: 8 per worker]
-        #[arg(long, env = "KINDRED_PASSWORD_QUEUE", value_parser = clap::value_parser!(u32).range(0..4096))]
-        password_queue: Option<u32>,
+        #[command(flatten)]
+        community: CommunityArgs,
         #[command(flatten)]
         edge: EdgeArgs,
     },
@@ -357,23 +329,10 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Serve {
             addr,
             secure_cookies,
-            trusted_proxy,
-            registrations_per_hour,
-            registrations_per_day,
-            aggregate_min_account_days,
-            aggregate_min_active_days,
-            password_workers,
-            password_queue,
+            community: community_args,
             edge,
         } => {
-            let limits = CommunityLimits {
-                registrations_per_hour,
-                registrations_per_day,
-                aggregate_min_account_days,
-                aggregate_min_active_days,
-                password_workers,
-                password_queue,
-            };
+            let limits = community_args.limits();
             let kindred = open_or_build(&cli.data_dir)?;
             kindred.warm_up()?;
             let runtime = runtime()?;
@@ -381,7 +340,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 let community = open_community(&cli.data_dir, cli.database_url.as_deref(), limits).await?;
                 let state = kindred_web::AppState::new(kindred, community)
                     .with_secure_cookies(secure_cookies)
-                    .with_trusted_proxies(trusted_proxy);
+                    .with_trusted_proxies(community_args.trusted_proxy);
                 kindred_web::serve(addr, state, edge.limits())
                     .await
                     .with_context(|| format!("serving on {addr}"))
@@ -564,6 +523,54 @@ fn print_answer(out: &mut impl Write, answer: &AnswerJson, json: bool) -> anyhow
     writeln!(out, "{}", answer.disclaimer)?;
     writeln!(out)?;
     Ok(())
+}
+
+/// Who the community lets in and counts, under load and behind proxies (`kindred serve`).
+#[derive(Debug, clap::Args)]
+struct CommunityArgs {
+    /// Proxies (addresses or CIDR ranges, e.g. `127.0.0.1/32,10.0.0.0/8`) whose
+    /// `X-Forwarded-For` or `Forwarded` header names the client. Without any, the socket's peer
+    /// is the client; set it when serving behind a reverse proxy, or every visitor shares the
+    /// proxy's sign-in and registration allowance.
+    #[arg(long, env = "KINDRED_TRUSTED_PROXY", value_delimiter = ',', num_args = 1..,
+              value_parser = parse_proxy)]
+    trusted_proxy: Vec<ipnet::IpNet>,
+    /// Accounts one client address may register per hour.
+    #[arg(long, env = "KINDRED_REGISTRATIONS_PER_HOUR", default_value_t = CommunityLimits::default().registrations_per_hour,
+              value_parser = clap::value_parser!(u32).range(1..))]
+    registrations_per_hour: u32,
+    /// Accounts one client address may register per day.
+    #[arg(long, env = "KINDRED_REGISTRATIONS_PER_DAY", default_value_t = CommunityLimits::default().registrations_per_day,
+              value_parser = clap::value_parser!(u32).range(1..))]
+    registrations_per_day: u32,
+    /// A member's reports count in "What members report" only once their account is this many
+    /// days old…
+    #[arg(long, env = "KINDRED_AGGREGATE_MIN_ACCOUNT_DAYS", default_value_t = CommunityLimits::default().aggregate_min_account_days)]
+    aggregate_min_account_days: u32,
+    /// …and they have been active on this many different days.
+    #[arg(long, env = "KINDRED_AGGREGATE_MIN_ACTIVE_DAYS", default_value_t = CommunityLimits::default().aggregate_min_active_days,
+              value_parser = clap::value_parser!(u32).range(1..))]
+    aggregate_min_active_days: u32,
+    /// Password checks run at once (argon2id, 19 MiB each) [default: one fewer than the cores]
+    #[arg(long, env = "KINDRED_PASSWORD_WORKERS", value_parser = clap::value_parser!(u32).range(1..256))]
+    password_workers: Option<u32>,
+    /// Sign-ins and registrations that may wait for a password worker; past them the answer is
+    /// 429 with Retry-After [default: 8 per worker]
+    #[arg(long, env = "KINDRED_PASSWORD_QUEUE", value_parser = clap::value_parser!(u32).range(0..4096))]
+    password_queue: Option<u32>,
+}
+
+impl CommunityArgs {
+    fn limits(&self) -> CommunityLimits {
+        CommunityLimits {
+            registrations_per_hour: self.registrations_per_hour,
+            registrations_per_day: self.registrations_per_day,
+            aggregate_min_account_days: self.aggregate_min_account_days,
+            aggregate_min_active_days: self.aggregate_min_active_days,
+            password_workers: self.password_workers,
+            password_queue: self.password_queue,
+        }
+    }
 }
 
 /// A trusted proxy: a CIDR range, or one address (its own /32 or /128).

@@ -244,7 +244,8 @@ pub(crate) async fn refuse_oversized_heads(
         .into_response()
 }
 
-fn request_id_of(headers: &axum::http::HeaderMap) -> String {
+/// The request's id, as the request-id layer set it (empty if none).
+pub(crate) fn request_id_of(headers: &axum::http::HeaderMap) -> String {
     headers
         .get(crate::REQUEST_ID)
         .and_then(|v| v.to_str().ok())

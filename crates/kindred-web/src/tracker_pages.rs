@@ -33,7 +33,7 @@ use serde::Deserialize;
 use time::{Date, Month};
 
 use crate::api::{StrictPath, StrictQuery};
-use crate::error::ApiError;
+use crate::error::{ApiError, request_id_of};
 use crate::pages::DISCLAIMER;
 use crate::session::{MaybeActor, form_token_ok};
 use crate::state::AppState;
@@ -179,14 +179,6 @@ fn error_page(error: ApiError) -> Response {
         },
         error.status,
     )
-}
-
-fn request_id_of(headers: &axum::http::HeaderMap) -> String {
-    headers
-        .get(crate::REQUEST_ID)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .to_owned()
 }
 
 fn failed(request_id: &str) -> impl FnOnce(TrackerError) -> Response + '_ {

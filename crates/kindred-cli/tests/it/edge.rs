@@ -2,12 +2,11 @@
 //! half-sent request is closed after `--header-read-timeout`, and SIGTERM still ends the server
 //! cleanly while a slow client holds a connection.
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::net::TcpStream;
-use std::process::Stdio;
 use std::time::{Duration, Instant};
 
-use crate::{default_library, kindred};
+use crate::durability::start_server;
 
 #[test]
 fn serve_closes_half_sent_requests_and_stops_on_sigterm() {
@@ -15,27 +14,11 @@ fn serve_closes_half_sent_requests_and_stops_on_sigterm() {
     let db = runtime.block_on(kindred_store::testing::TestDb::new(
         kindred_store::Backend::Sqlite,
     ));
-    let mut child = kindred(default_library())
-        .args(["--database-url", &db.url])
-        .args(["serve", "--addr", "127.0.0.1:0", "--header-read-timeout", "1"])
-        .env("KINDRED_MAX_CONNECTIONS", "32")
-        .env("KINDRED_LOG", "warn")
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("start kindred serve");
-    let stderr = child.stderr.take().expect("stderr is piped");
-    let mut lines = BufReader::new(stderr).lines();
-    let address = loop {
-        let line = lines
-            .next()
-            .expect("the server exited before it was ready")
-            .expect("read the server's stderr");
-        if let Some(address) = line.strip_prefix("Kindred is ready at http://") {
-            break address.trim().to_owned();
-        }
-    };
-    std::thread::spawn(move || for _ in lines {});
+    let (mut child, base) = start_server(
+        &db.url,
+        &["--header-read-timeout", "1", "--max-connections", "32"],
+    );
+    let address = base.trim_start_matches("http://").to_owned();
 
     // A half-sent head: closed after about a second, not held open.
     let mut slow = TcpStream::connect(&address).expect("connect");
