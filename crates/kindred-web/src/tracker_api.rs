@@ -82,25 +82,16 @@ fn failed(id: &str) -> impl FnOnce(TrackerError) -> ApiError + '_ {
     move |e| tracker_error(e).with_request_id(id)
 }
 
-/// Private data must not be kept by caches along the way.
-fn no_store<T: IntoResponse>(body: T) -> Response {
-    let mut response = body.into_response();
-    response.headers_mut().insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("private, no-store"),
-    );
-    response
-}
-
-/// A file to download, not cached.
+/// A file to download (not cached: the session layer marks every answer to a member `no-store`).
 fn download(content_type: &'static str, filename: &'static str, body: String) -> Response {
-    no_store((
+    (
         [
             (header::CONTENT_TYPE, HeaderValue::from_static(content_type)),
             (header::CONTENT_DISPOSITION, HeaderValue::from_static(filename)),
         ],
         body,
-    ))
+    )
+        .into_response()
 }
 
 pub(crate) fn record_id(raw: &str, request_id: &str) -> ApiResult<i64> {
@@ -114,7 +105,7 @@ pub(crate) fn record_id(raw: &str, request_id: &str) -> ApiResult<i64> {
     responses((status = 200, body = [EntryRecord]), (status = 401, body = ErrorBody)))]
 pub async fn entries(State(state): State<AppState>, ApiActor(actor, id): ApiActor) -> ApiResult<Response> {
     let tracker = Tracker::of(&state.community, &actor);
-    Ok(no_store(Json(tracker.entries().await.map_err(failed(&id))?)))
+    Ok(Json(tracker.entries().await.map_err(failed(&id))?).into_response())
 }
 
 /// Add a diary entry: `{"date": "2024-03-01", "severities": [["neck", 6]], "triggers": ["stress"],
@@ -144,7 +135,7 @@ async fn delete_record(
         .delete(kind, record)
         .await
         .map_err(failed(&id))?;
-    Ok(no_store(Json(deleted)))
+    Ok(Json(deleted).into_response())
 }
 
 /// Delete a diary entry. The response is the deleted record, `{"kind", "record"}`: to undo, send
@@ -166,7 +157,7 @@ pub async fn delete_entry(
     responses((status = 200, body = [InjectionRecord]), (status = 401, body = ErrorBody)))]
 pub async fn injections(State(state): State<AppState>, ApiActor(actor, id): ApiActor) -> ApiResult<Response> {
     let tracker = Tracker::of(&state.community, &actor);
-    Ok(no_store(Json(tracker.injections().await.map_err(failed(&id))?)))
+    Ok(Json(tracker.injections().await.map_err(failed(&id))?).into_response())
 }
 
 /// Add an injection: date, product, muscles with units exactly as the clinician recorded them
@@ -202,7 +193,7 @@ pub async fn delete_injection(
     responses((status = 200, body = [MedicineRecord]), (status = 401, body = ErrorBody)))]
 pub async fn medicines(State(state): State<AppState>, ApiActor(actor, id): ApiActor) -> ApiResult<Response> {
     let tracker = Tracker::of(&state.community, &actor);
-    Ok(no_store(Json(tracker.medicines().await.map_err(failed(&id))?)))
+    Ok(Json(tracker.medicines().await.map_err(failed(&id))?).into_response())
 }
 
 /// Add a medicine: name, dose exactly as prescribed, start and stop dates, side effects.
@@ -252,7 +243,7 @@ pub async fn restore(
     responses((status = 200, body = TrackerSettings), (status = 401, body = ErrorBody)))]
 pub async fn settings(State(state): State<AppState>, ApiActor(actor, id): ApiActor) -> ApiResult<Response> {
     let tracker = Tracker::of(&state.community, &actor);
-    Ok(no_store(Json(tracker.settings().await.map_err(failed(&id))?)))
+    Ok(Json(tracker.settings().await.map_err(failed(&id))?).into_response())
 }
 
 /// Replace the member's tracker settings.
@@ -266,7 +257,7 @@ pub async fn save_settings(
 ) -> ApiResult<Response> {
     let tracker = Tracker::of(&state.community, &actor);
     tracker.save_settings(&new).await.map_err(failed(&id))?;
-    Ok(no_store(Json(tracker.settings().await.map_err(failed(&id))?)))
+    Ok(Json(tracker.settings().await.map_err(failed(&id))?).into_response())
 }
 
 /// The body distribution of the regions rated above 0, named as the 2013 consensus names it, with
@@ -278,7 +269,7 @@ pub async fn distribution(
     ApiActor(actor, id): ApiActor,
 ) -> ApiResult<Response> {
     let tracker = Tracker::of(&state.community, &actor);
-    Ok(no_store(Json(tracker.distribution().await.map_err(failed(&id))?)))
+    Ok(Json(tracker.distribution().await.map_err(failed(&id))?).into_response())
 }
 
 /// When the next injection falls due.
@@ -296,7 +287,7 @@ pub struct DueJson {
 pub async fn due(State(state): State<AppState>, ApiActor(actor, id): ApiActor) -> ApiResult<Response> {
     let tracker = Tracker::of(&state.community, &actor);
     let next_injection = tracker.next_injection().await.map_err(failed(&id))?;
-    Ok(no_store(Json(DueJson { next_injection })))
+    Ok(Json(DueJson { next_injection }).into_response())
 }
 
 /// Mean severity by week since each injection, one column per injection cycle.
@@ -307,7 +298,7 @@ pub async fn wearing_off(
     ApiActor(actor, id): ApiActor,
 ) -> ApiResult<Response> {
     let tracker = Tracker::of(&state.community, &actor);
-    Ok(no_store(Json(tracker.wearing_off().await.map_err(failed(&id))?)))
+    Ok(Json(tracker.wearing_off().await.map_err(failed(&id))?).into_response())
 }
 
 /// The appointment report as data: symptoms and when they began, triggers and notes, treatments,
@@ -321,7 +312,7 @@ pub async fn report(State(state): State<AppState>, ApiActor(actor, id): ApiActor
     let questions = kindred_app::tracker::library_questions(&state.kindred);
     let tracker = Tracker::of(&state.community, &actor);
     let report = tracker.report(conditions, questions).await.map_err(failed(&id))?;
-    Ok(no_store(Json(report)))
+    Ok(Json(report).into_response())
 }
 
 /// The member's whole tracker as FHIR R4 JSON.
@@ -420,5 +411,5 @@ pub async fn import(
 ) -> ApiResult<Response> {
     let tracker = Tracker::of(&state.community, &actor);
     let summary = tracker.import(&bundle).await.map_err(failed(&id))?;
-    Ok(no_store(Json(summary)))
+    Ok(Json(summary).into_response())
 }
