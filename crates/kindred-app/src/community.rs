@@ -713,8 +713,7 @@ impl Community {
                     .created_at
                     .saturating_add(i64::from(self.limits.aggregate_min_account_days) * 24 * 3600)
                     .max(t);
-                self.store.set_counts_from(member.id, counts_from).await?;
-                if let Some(counts_from) = self.store.counts_from(member.id).await? {
+                if let Some(counts_from) = self.store.set_counts_from(member.id, counts_from).await? {
                     self.write_memory().counts_from.insert(member.id, counts_from);
                 }
             }

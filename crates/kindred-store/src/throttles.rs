@@ -136,15 +136,24 @@ impl Store {
         row.map(|row| get(&row, "active_days")).transpose()
     }
 
-    /// Sets from when a member's reports count in aggregates, unless already set.
-    pub async fn set_counts_from(&self, member: MemberId, counts_from: i64) -> Result<()> {
-        sqlx::query("UPDATE members SET counts_from = $2 WHERE id = $1 AND counts_from IS NULL")
-            .bind(member.0)
-            .bind(counts_from)
-            .execute(&self.pool)
-            .await
-            .map_err(query("set counts from"))?;
-        Ok(())
+    /// Sets from when a member's reports count in aggregates, unless already set; returns the
+    /// time stored (the earlier one, if it was set already), `None` for no such member.
+    pub async fn set_counts_from(&self, member: MemberId, counts_from: i64) -> Result<Option<i64>> {
+        let row = self
+            .fetch_optional(
+                "set counts from",
+                sqlx::query(
+                    "UPDATE members SET counts_from = COALESCE(counts_from, $2) WHERE id = $1 \
+                     RETURNING counts_from",
+                )
+                .bind(member.0)
+                .bind(counts_from),
+            )
+            .await?;
+        Ok(row
+            .map(|row| get::<Option<i64>>(&row, "counts_from"))
+            .transpose()?
+            .flatten())
     }
 
     /// From when a member's reports count in aggregates (`None`: not yet).

@@ -177,8 +177,8 @@ async fn activity_is_recorded_once_a_day(db: &TestDb) {
     assert_eq!(store.record_active_day(owl, 100).await.unwrap(), None);
     assert_eq!(store.record_active_day(owl, 101).await.unwrap(), Some(2));
     assert_eq!(store.counts_from(owl).await.unwrap(), None);
-    store.set_counts_from(owl, 5_000).await.unwrap();
-    store.set_counts_from(owl, 9_000).await.unwrap();
+    assert_eq!(store.set_counts_from(owl, 5_000).await.unwrap(), Some(5_000));
+    assert_eq!(store.set_counts_from(owl, 9_000).await.unwrap(), Some(5_000));
     assert_eq!(store.counts_from(owl).await.unwrap(), Some(5_000));
 }
 
