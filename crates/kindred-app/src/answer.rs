@@ -415,17 +415,34 @@ impl Kindred {
     }
 
     /// Plain BM25 over passage text and question, no analysis, no abstention: the baseline.
-    pub fn ask_baseline(&self, question: &str, limit: usize) -> Result<Vec<String>, Error> {
+    fn baseline_passages(
+        &self,
+        question: &str,
+        limit: usize,
+    ) -> Result<Vec<&kindred_library::Passage>, Error> {
         let terms = kindred_text::terms(question);
         let hits = self.index.search(&terms, FieldWeights::PLAIN, None, limit)?;
         Ok(hits
             .into_iter()
-            .filter_map(|h| {
-                self.library
-                    .passages
-                    .get(h.passage_idx as usize)
-                    .map(|p| p.id.0.clone())
-            })
+            .filter_map(|h| self.library.passages.get(h.passage_idx as usize))
+            .collect())
+    }
+
+    /// The baseline's passage ids, best first (the LiveQA evaluation's baseline).
+    pub fn ask_baseline(&self, question: &str, limit: usize) -> Result<Vec<String>, Error> {
+        Ok(self
+            .baseline_passages(question, limit)?
+            .into_iter()
+            .map(|p| p.id.0.clone())
+            .collect())
+    }
+
+    /// The titles of the baseline's passages, best first (the lay evaluation's baseline).
+    pub fn baseline_titles(&self, question: &str, limit: usize) -> Result<Vec<String>, Error> {
+        Ok(self
+            .baseline_passages(question, limit)?
+            .into_iter()
+            .filter_map(|p| Some(self.library.document_of(p)?.title.clone()))
             .collect())
     }
 

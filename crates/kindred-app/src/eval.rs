@@ -263,6 +263,137 @@ impl crate::Kindred {
     }
 }
 
+/// One question of a lay-description set: a condition described in a patient's words, unnamed.
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LayQuestion {
+    /// Question id.
+    pub id: String,
+    /// The question.
+    pub q: String,
+    /// Names of which the first answer's citation title must contain one (case-insensitive).
+    pub any: Vec<String>,
+}
+
+/// Reads a lay-description set: one JSON object `{"id", "q", "any"}` per line.
+pub fn read_lay_questions(path: &Path) -> Result<Vec<LayQuestion>, Error> {
+    let bad = |message: String| Error::EvalInput {
+        path: path.display().to_string(),
+        message,
+    };
+    let text = std::fs::read_to_string(path).map_err(|e| bad(e.to_string()))?;
+    let mut questions = Vec::new();
+    for (line_idx, line) in text.lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let question: LayQuestion =
+            serde_json::from_str(line).map_err(|e| bad(format!("line {}: {e}", line_idx + 1)))?;
+        if question.any.is_empty() {
+            return Err(bad(format!("line {}: \"any\" names no condition", line_idx + 1)));
+        }
+        questions.push(question);
+    }
+    if questions.is_empty() {
+        return Err(bad("no questions found".into()));
+    }
+    Ok(questions)
+}
+
+/// Top-k accuracy of one system on a lay-description set.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LayMetrics {
+    /// Share of questions whose first answer's title names an expected condition.
+    pub top_1: f64,
+    /// … one of the first three answers.
+    pub top_3: f64,
+    /// Questions evaluated.
+    pub n_questions: usize,
+    /// Questions on which the system abstained.
+    pub n_abstained: usize,
+}
+
+/// One lay question's outcome, for inspection.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LayOutcome {
+    /// Question id.
+    pub id: String,
+    /// Titles of Kindred's first three answers.
+    pub titles: Vec<String>,
+    /// Whether the first passes.
+    pub top_1: bool,
+}
+
+/// The report of `kindred eval lay`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LayReport {
+    /// Kindred's engine.
+    pub kindred: LayMetrics,
+    /// Plain BM25, same index, same run.
+    pub bm25_baseline: LayMetrics,
+    /// Kindred's per-question outcomes.
+    pub questions: Vec<LayOutcome>,
+}
+
+/// Scores the answers' titles (first three, `None` for an abstention) per question.
+pub fn score_lay(questions: &[LayQuestion], titles: &[Option<Vec<String>>]) -> (LayMetrics, Vec<LayOutcome>) {
+    let mut outcomes = Vec::new();
+    let (mut top_1, mut top_3, mut abstained) = (0usize, 0usize, 0usize);
+    for (question, titles) in questions.iter().zip(titles) {
+        let expected: Vec<String> = question.any.iter().map(|n| n.to_lowercase()).collect();
+        let names = |title: &String| {
+            let title = title.to_lowercase();
+            expected.iter().any(|name| title.contains(name.as_str()))
+        };
+        let titles = titles.clone().unwrap_or_default();
+        if titles.is_empty() {
+            abstained += 1;
+        }
+        let first = titles.first().is_some_and(names);
+        top_1 += usize::from(first);
+        top_3 += usize::from(titles.iter().take(3).any(names));
+        outcomes.push(LayOutcome {
+            id: question.id.clone(),
+            titles: titles.into_iter().take(3).collect(),
+            top_1: first,
+        });
+    }
+    let n = questions.len().max(1) as f64;
+    (
+        LayMetrics {
+            top_1: top_1 as f64 / n,
+            top_3: top_3 as f64 / n,
+            n_questions: questions.len(),
+            n_abstained: abstained,
+        },
+        outcomes,
+    )
+}
+
+impl crate::Kindred {
+    /// Runs a lay-description evaluation: Kindred's engine and the plain-BM25 baseline.
+    pub fn eval_lay(&self, questions: &Path) -> Result<LayReport, Error> {
+        let questions = read_lay_questions(questions)?;
+        let mut ours = Vec::new();
+        let mut baseline = Vec::new();
+        for question in &questions {
+            let answer = self.ask(&question.q, 3)?;
+            ours.push(
+                (!answer.abstained)
+                    .then(|| answer.answers.iter().map(|a| a.citation.title.clone()).collect()),
+            );
+            baseline.push(Some(self.baseline_titles(&question.q, 3)?));
+        }
+        let (kindred, outcomes) = score_lay(&questions, &ours);
+        let (bm25_baseline, _) = score_lay(&questions, &baseline);
+        Ok(LayReport {
+            kindred,
+            bm25_baseline,
+            questions: outcomes,
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -456,5 +587,35 @@ mod tests {
             },
         );
         assert!(outcomes.is_empty());
+    }
+
+    #[test]
+    fn lay_scores_titles_case_insensitively_and_counts_abstentions() {
+        let question = |id: &str, any: &[&str]| LayQuestion {
+            id: id.into(),
+            q: String::new(),
+            any: any.iter().map(|n| (*n).to_owned()).collect(),
+        };
+        let questions = [
+            question("a", &["edema", "swelling"]),
+            question("b", &["hernia"]),
+            question("c", &["lice"]),
+            question("d", &["wart"]),
+        ];
+        let titles = |list: &[&str]| Some(list.iter().map(|t| (*t).to_owned()).collect::<Vec<_>>());
+        let (metrics, outcomes) = score_lay(
+            &questions,
+            &[
+                titles(&["Leg Swelling"]),
+                titles(&["Groin pain", "Cough", "Inguinal Hernia"]),
+                None,
+                titles(&["Skin", "Moles", "Freckles", "Warts"]),
+            ],
+        );
+        assert_eq!(metrics.top_1, 0.25);
+        assert_eq!(metrics.top_3, 0.5);
+        assert_eq!((metrics.n_questions, metrics.n_abstained), (4, 1));
+        assert_eq!(outcomes[0].titles, vec!["Leg Swelling"]);
+        assert!(outcomes[0].top_1 && !outcomes[1].top_1);
     }
 }

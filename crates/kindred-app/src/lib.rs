@@ -16,7 +16,10 @@ mod views;
 pub use answer::{AnalysisJson, AnswerJson, CitationJson, Kindred, PassageJson};
 pub use bundle::default_sources;
 pub use error::Error;
-pub use eval::{EvalReport, Metrics, read_liveqa_questions, read_qrels};
+pub use eval::{
+    EvalReport, LayMetrics, LayOutcome, LayQuestion, LayReport, Metrics, read_lay_questions,
+    read_liveqa_questions, read_qrels,
+};
 pub use ingest::{IngestOptions, IngestReport, Progress, ingest, ingest_with};
 pub use kindred_answer::DISCLAIMER;
 pub use kindred_library::Error as LibraryError;

@@ -146,6 +146,15 @@ enum EvalSuite {
         #[arg(long)]
         json: bool,
     },
+    /// Conditions described in patients' own words without their name: top-1 and top-3.
+    Lay {
+        /// JSON lines `{"id", "q", "any": [names]}`.
+        #[arg(long)]
+        questions: PathBuf,
+        /// Print the report as JSON.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 /// Draws ingest progress on a terminal; silent otherwise.
@@ -320,6 +329,38 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                         m.mrr_10,
                         m.judged_top,
                         m.n_abstained
+                    )?;
+                }
+                writeln!(out, "questions: {}", report.kindred.n_questions)?;
+            }
+            out.flush()?;
+        }
+        Command::Eval {
+            suite: EvalSuite::Lay { questions, json },
+        } => {
+            let kindred = open_or_build(&cli.data_dir)?;
+            let report = kindred.eval_lay(&questions)?;
+            let mut out = stdout();
+            if json {
+                writeln!(out, "{}", serde_json::to_string_pretty(&report)?)?;
+            } else {
+                for outcome in &report.questions {
+                    let mark = if outcome.top_1 { "ok  " } else { "miss" };
+                    writeln!(out, "{mark} {:<8} {}", outcome.id, outcome.titles.join(" | "))?;
+                }
+                writeln!(
+                    out,
+                    "{:<14} {:>6} {:>6} {:>9}",
+                    "system", "top-1", "top-3", "abstained"
+                )?;
+                for (name, m) in [
+                    ("kindred", &report.kindred),
+                    ("bm25-baseline", &report.bm25_baseline),
+                ] {
+                    writeln!(
+                        out,
+                        "{name:<14} {:>6.3} {:>6.3} {:>9}",
+                        m.top_1, m.top_3, m.n_abstained
                     )?;
                 }
                 writeln!(out, "questions: {}", report.kindred.n_questions)?;
