@@ -2,6 +2,7 @@
 
 use kindred_corpus::SectionKind;
 
+use crate::aspect::Aspect;
 use crate::focus::{FocusMatch, FocusRecognizer};
 use crate::safety::{Safety, safety_of};
 
@@ -351,7 +352,10 @@ impl AnswerShape {
         let folded = format!(" {} ", kindred_text::fold_for_match(question));
         if folded.contains(" how often ") || folded.contains(" how frequently ") {
             Some(AnswerShape::Interval)
-        } else if folded.contains(" how long ") {
+        } else if folded.contains(" how long ")
+            || folded.contains(" wear off ")
+            || folded.contains(" wears off ")
+        {
             Some(AnswerShape::Duration)
         } else {
             None
@@ -376,6 +380,8 @@ pub struct Analysis {
     pub safety: Safety,
     /// The shape of answer expected, if the question asks for one.
     pub shape: Option<AnswerShape>,
+    /// The aspect of its subject the question asks about, if a narrow one.
+    pub aspect: Option<Aspect>,
 }
 
 /// The question's terms that are not words of a recognised focus.
@@ -411,11 +417,16 @@ pub struct QuestionAnalyzer {
 /// The question types named by cue phrases in a question.
 pub fn question_types(question: &str) -> Vec<SectionKind> {
     let folded = format!(" {} ", kindred_text::fold_for_match(question));
-    let mut types: Vec<SectionKind> = Vec::new();
+    let aspect = Aspect::of(question);
+    // The asked aspect's sections come first; "lead to" in "can X lead to …" is not a cause.
+    let mut types: Vec<SectionKind> = aspect.map(|a| a.sections().to_vec()).unwrap_or_default();
     for (kind, cues) in TYPE_CUES {
         if cues.iter().any(|cue| folded.contains(&format!(" {cue} "))) && !types.contains(kind) {
             types.push(*kind);
         }
+    }
+    if aspect == Some(Aspect::Complications) {
+        types.retain(|k| *k != SectionKind::Causes);
     }
     // "What is X" only when nothing more specific was asked; "what are the treatments" is treatment.
     if types.len() > 1 {
@@ -459,6 +470,7 @@ impl QuestionAnalyzer {
             content_terms,
             safety: safety_of(question),
             shape: AnswerShape::of(question),
+            aspect: Aspect::of(question),
         }
     }
 }

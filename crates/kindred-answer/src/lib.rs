@@ -8,11 +8,13 @@
 //! no individual dosing, "not a substitute for professional advice").
 
 mod analysis;
+mod aspect;
 mod focus;
 mod rank;
 mod safety;
 
 pub use analysis::{Analysis, AnswerShape, QuestionAnalyzer, question_types};
+pub use aspect::Aspect;
 pub use focus::{FocusMatch, FocusRecognizer};
 pub use rank::{Candidate, Decision, Ranked, RankingWeights, rank, short_answer};
 pub use safety::{DISCLAIMER, Safety, safety_of};

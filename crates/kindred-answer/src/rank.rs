@@ -183,19 +183,33 @@ dosing or personal treatment advice: please ask the clinician who prescribed it,
             .then(a.passage_idx.cmp(&b.passage_idx))
     };
     ranked.sort_by(by_score);
-    // The expected answer shape ("every 3 to 4 months" for "how often") is evidence of its own and
-    // the strongest: a passage without an interval cannot say how often.
-    if let Some(shape) = analysis.shape {
-        let by_idx: std::collections::HashMap<u32, &Candidate<'_>> =
-            candidates.iter().map(|c| (c.passage_idx, c)).collect();
+    // The expected answer shape ("every 3 to 4 months" for "how often") and the asked aspect
+    // ("neurologist" for "which specialist") are evidence of their own and the strongest: a passage
+    // without an interval cannot say how often. Only a passage about the question's subject earns
+    // them: any page says "every 2 weeks" or "medicines".
+    let by_idx: std::collections::HashMap<u32, &Candidate<'_>> =
+        candidates.iter().map(|c| (c.passage_idx, c)).collect();
+    // When the question names its subject, a passage about something else is not on it, however
+    // many of the other words it shares ("pills for dystonia" is not a page on diabetes pills).
+    let on_subject = |ranked: &Ranked, candidate: &Candidate<'_>| {
+        candidate.focus_weight > 0.0 || (!named_focus && ranked.coverage >= 0.5)
+    };
+    if analysis.shape.is_some() || analysis.aspect.is_some() {
         for ranked in ranked.iter_mut().take(RERANK_DEPTH) {
             let Some(candidate) = by_idx.get(&ranked.passage_idx) else {
                 continue;
             };
-            // Only a passage about the question's subject earns it: any page says "every 2 weeks".
-            let on_subject = candidate.focus_weight > 0.0 || ranked.coverage >= 0.5;
-            if on_subject && shape.found_in(candidate.text) {
+            if !on_subject(ranked, candidate) {
+                continue;
+            }
+            if analysis.shape.is_some_and(|shape| shape.found_in(candidate.text)) {
                 ranked.score += 2.0 * weights.section;
+            }
+            if analysis
+                .aspect
+                .is_some_and(|aspect| aspect.found_in(candidate.text))
+            {
+                ranked.score += 1.5 * weights.section;
             }
         }
         ranked.sort_by(by_score);
@@ -210,20 +224,28 @@ guess. Try naming the condition, or browse the conditions A–Z."
                 .to_owned(),
         );
     }
+    // A question about one aspect is answered only by a passage that speaks to it: the overview of
+    // dystonia does not say which specialist treats it.
+    if let Some(aspect) = analysis.aspect
+        && by_idx
+            .get(&top.passage_idx)
+            .is_some_and(|c| !aspect.found_in(c.text))
+    {
+        return Decision::Abstain(format!(
+            "Kindred's library has no passage that says {} for this question, so it does not answer rather \
+than guess. The closest pages are linked.",
+            aspect.lacking()
+        ));
+    }
     // Passages far below the best are noise to a reader: a question about botox shots should not
     // cite a page on anemia because it mentions an injection.
     let floor = top.score * MIN_RELATIVE_SCORE;
-    let focus_of: std::collections::HashMap<u32, f32> = candidates
-        .iter()
-        .map(|c| (c.passage_idx, c.focus_weight))
-        .collect();
     let top_idx = top.passage_idx;
     // Beside the best, a passage must also be on the question's subject: about a condition it
     // names (or the context), or covering most of what it asks.
     ranked.retain(|r| {
         r.passage_idx == top_idx
-            || (r.score >= floor
-                && (focus_of.get(&r.passage_idx).copied().unwrap_or(0.0) > 0.0 || r.coverage >= 0.5))
+            || (r.score >= floor && by_idx.get(&r.passage_idx).is_some_and(|c| on_subject(r, c)))
     });
     ranked.truncate(limit);
     Decision::Answer(ranked)
@@ -254,7 +276,7 @@ pub fn short_answer(analysis: &Analysis, text: &str, idf: &dyn Fn(&str) -> f32) 
     let query: HashSet<&str> = analysis.terms.iter().map(String::as_str).collect();
     let content: HashSet<&str> = analysis.content_terms.iter().map(String::as_str).collect();
     // Sentences of the expected shape come first whatever their words; then by weighted overlap.
-    let mut best = (0usize, (false, f32::MIN));
+    let mut best = (0usize, ((false, false), f32::MIN));
     for (sentence_idx, (_, sentence)) in sentences.iter().enumerate() {
         let terms: HashSet<String> = kindred_text::terms(sentence).into_iter().collect();
         // What the question asks about weighs more than the condition it names: in a passage about
@@ -270,7 +292,12 @@ pub fn short_answer(analysis: &Analysis, text: &str, idf: &dyn Fn(&str) -> f32) 
                 }
             })
             .sum();
-        let shaped = analysis.shape.is_some_and(|shape| shape.found_in(sentence));
+        // The expected shape first, then the asked aspect: "which specialist" wants the sentence
+        // that names one.
+        let shaped = (
+            analysis.shape.is_some_and(|shape| shape.found_in(sentence)),
+            analysis.aspect.is_some_and(|aspect| aspect.found_in(sentence)),
+        );
         // Earlier sentences state the point; later ones elaborate.
         score -= 0.05 * sentence_idx as f32;
         if sentence.len() < 25 {

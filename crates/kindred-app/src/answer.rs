@@ -38,6 +38,16 @@ const SPECIFIC_IDF: f32 = 6.0;
 const CONTEXT_WEIGHT: f32 = 1.0;
 /// Focus weight of the flagship when the question names something else (a treatment, say).
 const BACKGROUND_CONTEXT_WEIGHT: f32 = 0.3;
+/// A name whose rarest word is in at least this many passages may be an ordinary word.
+const ORDINARY_MIN_PASSAGES: u64 = 50;
+/// … and is one when less than this share of those passages is about its condition (or a broader or
+/// narrower one): "falls", "burns", "shock", "alcohol" are mostly written about other things.
+const ORDINARY_MAX_OWN_SHARE: f32 = 0.1;
+/// An ordinary-word name stays a focus only when one of its condition's passages covers this share
+/// of what the best passage in the library covers of the question's other words (IDF-weighted).
+const ORDINARY_MIN_SUPPORT: f32 = 0.6;
+/// The share of its focus weight an unsupported ordinary-word name keeps.
+const UNSUPPORTED_WEIGHT: f32 = 0.25;
 
 /// A citation: where a passage comes from.
 #[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
@@ -101,8 +111,34 @@ pub struct AnswerJson {
     pub answers: Vec<PassageJson>,
     /// Condition pages to read next: the conditions named, or those closest to the question.
     pub conditions: Vec<crate::ConditionLink>,
+    /// What the answer stands in for: a condition the library has no text on, answered from its
+    /// broader condition, or a medicine it has no text on.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
+    /// Official pages outside Kindred for what the library has no text on (a medicine's label):
+    /// links, never content.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub see_also: Vec<ExternalLink>,
     /// The "not a substitute for professional advice" notice.
     pub disclaimer: &'static str,
+}
+
+/// A page outside Kindred.
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct ExternalLink {
+    /// What it is, e.g. "Clonazepam label at DailyMed".
+    pub title: String,
+    /// Where.
+    pub url: String,
+}
+
+/// What the library lacks for a question's named subjects, and where to read instead.
+#[derive(Debug, Default)]
+struct Gaps {
+    notes: Vec<String>,
+    see_also: Vec<ExternalLink>,
+    /// Every named subject is a medicine the library has no text on.
+    only_missing_medicines: bool,
 }
 
 /// What the recognised foci mean for ranking and display.
@@ -320,9 +356,9 @@ impl Kindred {
     pub fn ask(&self, question: &str, limit: usize) -> Result<AnswerJson, Error> {
         let mut analysis = self.analyze(question);
         let FocusWeights {
-            weights: focus_weights,
-            shown,
-            context,
+            weights: mut focus_weights,
+            mut shown,
+            mut context,
         } = self.focus_weights(&analysis);
         // Words of names too ordinary to be a focus stay content the passage must speak to.
         analysis.focus.retain(|f| {
@@ -364,6 +400,30 @@ impl Kindred {
             })
             .collect();
         hits.sort_by_key(|h| h.passage_idx);
+        let unsupported = self.unsupported_ordinary_foci(&analysis, &shown, &hits)?;
+        if !unsupported.is_empty() {
+            // Its words become words a passage must speak to, and its pages count a little.
+            let demoted: Vec<(u32, f32)> = unsupported
+                .iter()
+                .map(|c| {
+                    (
+                        *c,
+                        UNSUPPORTED_WEIGHT * focus_weights.get(c).copied().unwrap_or(0.0),
+                    )
+                })
+                .collect();
+            analysis.focus.retain(|f| !unsupported.contains(&f.condition));
+            analysis.content_terms = analysis.content_terms_without_focus();
+            FocusWeights {
+                weights: focus_weights,
+                shown,
+                context,
+            } = self.focus_weights(&analysis);
+            for (condition, weight) in demoted {
+                let entry = focus_weights.entry(condition).or_default();
+                *entry = entry.max(weight);
+            }
+        }
         let presence = self.index.term_presence(&hits, &analysis.content_terms)?;
         let candidates: Vec<Candidate<'_>> = hits
             .iter()
@@ -403,15 +463,210 @@ impl Kindred {
             }
         }
         let idf = |term: &str| self.idf(term);
-        let decision = kindred_answer::rank(
-            &analysis,
-            &candidates,
-            &self.weights,
-            &idf,
-            limit,
-            !shown.is_empty(),
-        );
-        Ok(self.to_json(&analysis, &shown, context, &closest, decision, &idf))
+        let gaps = self.gaps(&shown);
+        let decision = if gaps.only_missing_medicines && analysis.safety.notice().is_none() {
+            // A question about a medicine the library has no text on is not answered from whatever
+            // else it mentions in passing.
+            Decision::Abstain(
+                "Kindred's library has no text on the medicine this question is about, so it does not answer \
+rather than guess. Its official pages are linked."
+                    .to_owned(),
+            )
+        } else {
+            kindred_answer::rank(
+                &analysis,
+                &candidates,
+                &self.weights,
+                &idf,
+                limit,
+                !shown.is_empty(),
+            )
+        };
+        let mut answer = self.to_json(&analysis, &shown, context, &closest, decision, &idf);
+        answer.notes = gaps.notes;
+        answer.see_also = gaps.see_also;
+        Ok(answer)
+    }
+
+    /// Whether the library has text on a condition (a passage that is not a copy).
+    fn has_text(&self, condition: u32) -> bool {
+        self.passage_counts().get(&condition).copied().unwrap_or(0) > 0
+    }
+
+    /// Named subjects the library has no text on: a medicine (MedQuAD's MedlinePlus drug answers
+    /// were removed upstream) is pointed to its official pages; a condition is answered from its
+    /// broader one, and the answer says so.
+    fn gaps(&self, shown: &[u32]) -> Gaps {
+        let mut gaps = Gaps::default();
+        let mut missing_medicines = 0;
+        for &id in shown {
+            let Some(condition) = self.library.catalog.get(kindred_library::ConditionId(id)) else {
+                continue;
+            };
+            if self.has_text(id) {
+                continue;
+            }
+            let is_medicine = matches!(
+                condition.category.as_deref(),
+                Some("Drug" | "Herb" | "Supplement")
+            );
+            if is_medicine {
+                missing_medicines += 1;
+                gaps.notes.push(format!(
+                    "Kindred's library has no text on {}: the drug answers of its sources were removed \
+for copyright. Its official label and patient information are linked.",
+                    condition.name
+                ));
+                let query: String = form_urlencoded::byte_serialize(condition.name.as_bytes()).collect();
+                gaps.see_also.push(ExternalLink {
+                    title: format!("{} label at DailyMed", condition.name),
+                    url: format!(
+                        "https://dailymed.nlm.nih.gov/dailymed/search.cfm?labeltype=all&query={query}"
+                    ),
+                });
+                if let Some(url) = condition
+                    .documents
+                    .iter()
+                    .find_map(|id| self.library.documents.iter().find(|d| d.id == *id)?.url.clone())
+                {
+                    gaps.see_also.push(ExternalLink {
+                        title: format!("{} at MedlinePlus", condition.name),
+                        url,
+                    });
+                }
+            } else if let Some(broader) = condition
+                .broader
+                .iter()
+                .find(|b| self.has_text(b.0))
+                .and_then(|b| self.library.catalog.get(*b))
+            {
+                gaps.notes.push(format!(
+                    "Kindred's library has no text of its own on {}; the passages below are about {}, the \
+broader condition it belongs to.",
+                    condition.name, broader.name
+                ));
+            }
+        }
+        gaps.only_missing_medicines = missing_medicines > 0 && missing_medicines == shown.len();
+        gaps
+    }
+
+    /// A condition with its broader and narrower ones, sorted.
+    fn concept_of(&self, condition: u32) -> Vec<u32> {
+        let mut concept = vec![condition];
+        if let Some(entry) = self.library.catalog.get(kindred_library::ConditionId(condition)) {
+            concept.extend(entry.broader.iter().chain(&entry.narrower).map(|c| c.0));
+        }
+        concept.sort_unstable();
+        concept.dedup();
+        concept
+    }
+
+    /// Whether a recognised name is also an ordinary word: its rarest word is common in the library
+    /// and mostly in passages about other conditions. Learnt from the library, not listed by hand.
+    fn is_ordinary_name(&self, condition: u32, name_terms: &[String]) -> Result<bool, Error> {
+        let Some((df, rarest)) = name_terms
+            .iter()
+            .map(|t| (self.index.text_doc_freq(t).0, t))
+            .min()
+        else {
+            return Ok(false);
+        };
+        if df < ORDINARY_MIN_PASSAGES {
+            return Ok(false);
+        }
+        let concept = self.concept_of(condition);
+        let own = self
+            .index
+            .search(
+                std::slice::from_ref(rarest),
+                FieldWeights::PLAIN,
+                Some(&concept),
+                df as usize,
+            )?
+            .iter()
+            .filter(|h| h.score > 0.0)
+            .count();
+        Ok((own as f32) < ORDINARY_MAX_OWN_SHARE * df as f32)
+    }
+
+    /// Recognised conditions whose name is an ordinary word ("fall asleep" is not about Falls) and
+    /// whose own passages do not speak to the rest of the question: they are not its focus.
+    fn unsupported_ordinary_foci(
+        &self,
+        analysis: &Analysis,
+        shown: &[u32],
+        hits: &[kindred_index::Hit],
+    ) -> Result<Vec<u32>, Error> {
+        let mut question_terms = kindred_text::terms(&analysis.question);
+        question_terms.sort();
+        question_terms.dedup();
+        question_terms.truncate(64);
+        let mut presence: Option<Vec<u64>> = None;
+        let mut unsupported = Vec::new();
+        for found in analysis
+            .focus
+            .iter()
+            .filter(|f| !f.nested && shown.contains(&f.condition))
+        {
+            let name_terms = kindred_text::terms(&found.matched);
+            // An acronym ("ED", "MED") names many things; it is expanded only when the expansion
+            // fits the question's other words.
+            let acronym = found.n_words == 1
+                && found.name.len() <= 5
+                && found
+                    .name
+                    .chars()
+                    .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit());
+            if unsupported.contains(&found.condition)
+                || !acronym && !self.is_ordinary_name(found.condition, &name_terms)?
+            {
+                continue;
+            }
+            let others: Vec<(usize, f32)> = question_terms
+                .iter()
+                .enumerate()
+                .filter(|(_, t)| !name_terms.contains(t))
+                .map(|(i, t)| (i, self.idf(t)))
+                .collect();
+            let total: f32 = others.iter().map(|(_, idf)| idf).sum();
+            if total <= 0.0 {
+                // The name is the whole question ("what is alcohol?").
+                continue;
+            }
+            let masks = match &presence {
+                Some(masks) => masks,
+                None => presence.insert(self.index.term_presence(hits, &question_terms)?),
+            };
+            let coverage = |mask: &u64| {
+                others
+                    .iter()
+                    .filter(|(i, _)| mask & (1 << i) != 0)
+                    .map(|(_, idf)| idf)
+                    .sum::<f32>()
+                    / total
+            };
+            let best_any = masks.iter().map(coverage).fold(0.0f32, f32::max);
+            let concept = self.concept_of(found.condition);
+            let best_own = hits
+                .iter()
+                .zip(masks)
+                .filter(|(hit, _)| {
+                    self.library
+                        .passages
+                        .get(hit.passage_idx as usize)
+                        .and_then(|p| p.condition)
+                        .is_some_and(|c| concept.binary_search(&c.0).is_ok())
+                })
+                .map(|(_, mask)| coverage(mask))
+                .fold(0.0f32, f32::max);
+            let support = best_own / best_any.max(f32::EPSILON);
+            tracing::debug!(name = %found.name, support, "ordinary-word name");
+            if support < ORDINARY_MIN_SUPPORT {
+                unsupported.push(found.condition);
+            }
+        }
+        Ok(unsupported)
     }
 
     /// Plain BM25 over passage text and question, no analysis, no abstention: the baseline.
@@ -502,6 +757,8 @@ impl Kindred {
                 short_answer: None,
                 answers: Vec::new(),
                 conditions,
+                notes: Vec::new(),
+                see_also: Vec::new(),
                 disclaimer: kindred_answer::DISCLAIMER,
             },
             Decision::Answer(ranked) => {
@@ -524,6 +781,8 @@ impl Kindred {
                     short_answer,
                     answers,
                     conditions,
+                    notes: Vec::new(),
+                    see_also: Vec::new(),
                     disclaimer: kindred_answer::DISCLAIMER,
                 }
             }

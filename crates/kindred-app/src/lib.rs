@@ -13,7 +13,7 @@ mod ingest;
 pub mod tracker;
 mod views;
 
-pub use answer::{AnalysisJson, AnswerJson, CitationJson, Kindred, PassageJson};
+pub use answer::{AnalysisJson, AnswerJson, CitationJson, ExternalLink, Kindred, PassageJson};
 pub use bundle::default_sources;
 pub use error::Error;
 pub use eval::{

@@ -258,7 +258,7 @@ fn initial(name: &str) -> String {
 }
 
 impl Kindred {
-    fn passage_counts(&self) -> &HashMap<u32, usize> {
+    pub(crate) fn passage_counts(&self) -> &HashMap<u32, usize> {
         self.passage_counts.get_or_init(|| {
             let mut counts = HashMap::new();
             for passage in &self.library().passages {
