@@ -475,6 +475,10 @@ impl Kindred {
                 conditions.push(link);
             }
         }
+        // A crisis gets the crisis notice alone: no passage, and no condition page to read next.
+        if analysis.safety == kindred_answer::Safety::Crisis {
+            conditions.clear();
+        }
         match decision {
             Decision::Abstain(reason) => AnswerJson {
                 question: analysis.question.clone(),
