@@ -10,7 +10,6 @@ use std::collections::HashSet;
 use kindred_corpus::SectionKind;
 
 use crate::analysis::Analysis;
-use crate::safety::Safety;
 
 /// One passage the index proposed, with what ranking needs to know of it.
 #[derive(Debug, Clone)]
@@ -150,12 +149,9 @@ pub fn rank(
     limit: usize,
     named_focus: bool,
 ) -> Decision {
-    if analysis.safety == Safety::IndividualDosing {
-        return Decision::Abstain(
-            "This asks for an individual dose or a decision about your own treatment. Kindred never gives \
-dosing or personal treatment advice: please ask the clinician who prescribed it, or a pharmacist."
-                .to_owned(),
-        );
+    // A crisis gets its notice and no passage; a medication decision is not Kindred's to make.
+    if let Some(reason) = analysis.safety.abstain_reason() {
+        return Decision::Abstain(reason.to_owned());
     }
     if candidates.is_empty() {
         return Decision::Abstain(no_support());

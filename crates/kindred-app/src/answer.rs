@@ -747,6 +747,10 @@ broader condition it belongs to.",
                 conditions.push(link);
             }
         }
+        // A crisis gets the crisis notice alone: no passage, and no condition page to read next.
+        if analysis.safety == kindred_answer::Safety::Crisis {
+            conditions.clear();
+        }
         match decision {
             Decision::Abstain(reason) => AnswerJson {
                 question: analysis.question.clone(),
