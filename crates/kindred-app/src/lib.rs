@@ -10,6 +10,7 @@ pub mod community;
 mod error;
 mod eval;
 mod ingest;
+mod phenotype;
 pub mod tracker;
 mod views;
 
@@ -20,6 +21,7 @@ pub use eval::{EvalReport, Metrics, read_liveqa_questions, read_qrels};
 pub use ingest::{IngestOptions, IngestReport, Progress, ingest, ingest_with};
 pub use kindred_answer::DISCLAIMER;
 pub use kindred_library::Error as LibraryError;
+pub use phenotype::PhenotypeFocus;
 pub use views::{
     BlockView, CONDITIONS_PER_PAGE, ConditionLink, ConditionSummary, ConditionView, ConditionsPage,
     LetterCount, SearchView, SectionView, SourceSectionView, SourceUsed, SourceView, StatementCitation,
