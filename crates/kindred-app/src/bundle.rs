@@ -94,3 +94,19 @@ pub fn phenotype_ontology() -> Result<(kindred_phenotype::Ontology, kindred_phen
     )?;
     Ok((ontology, annotations))
 }
+
+#[cfg(test)]
+mod tests {
+    use std::io::Read;
+
+    #[test]
+    fn the_acknowledged_hpo_version_is_the_bundled_one() {
+        let mut head = vec![0u8; 4096];
+        let n = flate2::read::GzDecoder::new(super::HP_OBO)
+            .read(&mut head)
+            .unwrap();
+        let head = String::from_utf8_lossy(&head[..n]);
+        assert!(head.contains(&format!("data-version: {}\n", crate::HPO_VERSION)));
+        assert!(crate::HPO_ACKNOWLEDGEMENT.ends_with(&format!("(version {})", crate::HPO_VERSION)));
+    }
+}

@@ -18,6 +18,9 @@ const FORMAT_VERSION: u32 = 1;
 /// A word in more than this fraction of the library's passages is ordinary: it names no phenotype
 /// alone, and counts for nothing in a definition match.
 const COMMON_FRACTION: f32 = 0.03;
+/// Stems of at least this many letters may match a stem that is one or two letters longer.
+const MIN_VARIANT_ROOT: usize = 5;
+const MAX_VARIANT_ENDING: usize = 2;
 /// Ancestors of a matched phenotype whose identity links also count, and the decay per step.
 const ANCESTOR_DEPTH: u32 = 2;
 const ANCESTOR_DECAY: f32 = 0.5;
@@ -376,13 +379,7 @@ impl PhenotypeIndex {
     }
 
     fn recognize_with(&self, text: &str, terms: &[StoredTerm], definitions_too: bool) -> Vec<PhenotypeMatch> {
-        let vocab_of = |s: &str| {
-            self.vocab
-                .binary_search_by(|v| v.as_str().cmp(s))
-                .ok()
-                .map(|i| i as u32)
-        };
-        let tokens = recognize::tokenize(text, &vocab_of);
+        let tokens = recognize::tokenize(text, &|stem| self.variants(stem));
         let mut candidates: Vec<u32> = tokens
             .tokens
             .iter()
@@ -439,6 +436,37 @@ impl PhenotypeIndex {
         out
     }
 
+    /// The vocabulary ids a stem of the text stands for: itself, and the stems it differs from only
+    /// by a short ending the stemmer kept ("thirsti" and "thirst", "itchi" and "itch"), when the
+    /// shared part is long enough to be one word.
+    fn variants(&self, stem: &str) -> Vec<u32> {
+        let find = |s: &str| {
+            self.vocab
+                .binary_search_by(|v| v.as_str().cmp(s))
+                .ok()
+                .map(|i| i as u32)
+        };
+        let mut out: Vec<u32> = find(stem).into_iter().collect();
+        if stem.len() < MIN_VARIANT_ROOT || !stem.is_ascii() {
+            return out;
+        }
+        for cut in 1..=MAX_VARIANT_ENDING {
+            if stem.len() - cut >= MIN_VARIANT_ROOT {
+                out.extend(find(&stem[..stem.len() - cut]));
+            }
+        }
+        let start = self.vocab.partition_point(|v| v.as_str() < stem);
+        for (offset, longer) in self.vocab[start..].iter().enumerate() {
+            if !longer.starts_with(stem) {
+                break;
+            }
+            if longer.len() > stem.len() && longer.len() <= stem.len() + MAX_VARIANT_ENDING {
+                out.push((start + offset) as u32);
+            }
+        }
+        out
+    }
+
     /// Conditions the affirmed matches point to, with their evidence: for each match, its term's
     /// links (and, fainter, its near ancestors' identity links), weighted by link kind, evidence
     /// strength and information content; several phenotypes pointing to one condition add up.
@@ -481,5 +509,226 @@ impl PhenotypeIndex {
         let mut out: Vec<(u32, f32, Vec<usize>)> = scores.into_iter().map(|(c, (s, m))| (c, s, m)).collect();
         out.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::*;
+
+    const OBO: &str = "format-version: 1.2
+data-version: hp/releases/2025-01-16
+
+[Term]
+id: HP:0000001
+name: All
+
+[Term]
+id: HP:0001332
+name: Dystonia
+def: \"An abnormally increased muscular tone that causes fixed abnormal postures.\" [x:y]
+xref: UMLS:C0013421
+is_a: HP:0000001
+
+[Term]
+id: HP:0012048
+name: Craniofacial dystonia
+is_a: HP:0001332
+
+[Term]
+id: HP:0000473
+name: Torticollis
+def: \"Involuntary contractions of the neck musculature resulting in an abnormal posture of the head.\" [x:y]
+synonym: \"Cervical dystonia\" EXACT []
+synonym: \"Wry neck\" EXACT layperson [x:y]
+xref: UMLS:C0040485
+is_a: HP:0012048
+
+[Term]
+id: HP:0001945
+name: Fever
+synonym: \"Pyrexia\" EXACT []
+is_a: HP:0000001
+
+[Term]
+id: HP:0025143
+name: Chills
+synonym: \"Cold\" EXACT layperson []
+is_a: HP:0000001
+
+[Term]
+id: HP:0030839
+name: Ankle swelling
+synonym: \"Swollen ankles\" EXACT layperson []
+is_a: HP:0000001
+
+[Term]
+id: HP:0001959
+name: Polydipsia
+synonym: \"Excessive thirst\" EXACT layperson []
+is_a: HP:0000001
+";
+
+    const HPOA: &str = "database_id\tdisease_name\tqualifier\thpo_id\taspect
+OMIM:1\tRare neck disorder\t\tHP:0000473\tP
+OMIM:2\tFever syndrome\t\tHP:0001945\tP
+OMIM:3\tOther\t\tHP:0030839\tP
+";
+
+    /// An index over the sample, with conditions 0 Dystonia, 1 Torticollis (by CUI), 2 Rare neck
+    /// disorder (by disease name), 3 Influenza (whose symptoms name fever). "cold" is an ordinary
+    /// word of the library.
+    fn index() -> (Ontology, PhenotypeIndex) {
+        let ontology = Ontology::read_obo(OBO.as_bytes(), Path::new("hp.obo")).unwrap();
+        let annotations =
+            Annotations::read_hpoa(HPOA.as_bytes(), Path::new("phenotype.hpoa"), &ontology).unwrap();
+        let cuis = [
+            vec!["C0013421".to_owned()],
+            vec!["C0040485".to_owned()],
+            vec![],
+            vec![],
+        ];
+        let conditions = vec![
+            ConditionInput {
+                id: 0,
+                names: vec!["Dystonia"],
+                cuis: &cuis[0],
+            },
+            ConditionInput {
+                id: 1,
+                names: vec!["Spasmodic torticollis"],
+                cuis: &cuis[1],
+            },
+            ConditionInput {
+                id: 2,
+                names: vec!["Rare neck disorder"],
+                cuis: &cuis[2],
+            },
+            ConditionInput {
+                id: 3,
+                names: vec!["Influenza"],
+                cuis: &cuis[3],
+            },
+        ];
+        let identities = identities(&ontology, &conditions);
+        let bridge = BridgeInput {
+            conditions,
+            symptom_passages: vec![(3, "Symptoms include a high fever and aches.")],
+        };
+        let doc_fraction = |stem: &str| if stem == "cold" { 0.2 } else { 0.001 };
+        let index = PhenotypeIndex::build(&ontology, &annotations, &identities, &doc_fraction, &bridge);
+        (ontology, index)
+    }
+
+    fn check(text: &str, expect: &[(&str, bool)]) {
+        let (_, index) = index();
+        let found: Vec<(String, bool)> = index
+            .recognize(text)
+            .into_iter()
+            .filter(|m| m.source != MatchSource::Definition)
+            .map(|m| (m.name, m.negated))
+            .collect();
+        let expect: Vec<(String, bool)> = expect.iter().map(|(n, neg)| (n.to_string(), *neg)).collect();
+        assert_eq!(found, expect, "{text}");
+    }
+
+    #[test]
+    fn recognises_names_and_layperson_synonyms_in_any_order() {
+        check("I have a wry neck", &[("Torticollis", false)]);
+        check(
+            "my ankles are swollen by the evening",
+            &[("Ankle swelling", false)],
+        );
+        check("swollen ankles", &[("Ankle swelling", false)]);
+        check(
+            "I am always so thirsty, an excessive thirst",
+            &[("Polydipsia", false)],
+        );
+    }
+
+    #[test]
+    fn words_far_apart_or_in_other_clauses_do_not_match() {
+        check("my neck hurts. The weather is wry", &[]);
+        check(
+            "the ankles of my son, who plays football every weekend, were swollen",
+            &[],
+        );
+    }
+
+    #[test]
+    fn negation_marks_denied_phenotypes() {
+        check("no fever", &[("Fever", true)]);
+        check("I don't have a fever", &[("Fever", true)]);
+        check(
+            "without fever but a wry neck",
+            &[("Torticollis", false), ("Fever", true)],
+        );
+        check(
+            "I never had a fever but now my neck is wry",
+            &[("Torticollis", false), ("Fever", true)],
+        );
+    }
+
+    #[test]
+    fn an_ordinary_word_never_names_a_phenotype_alone() {
+        check("I caught a cold", &[]);
+        check("I have chills", &[("Chills", false)]);
+    }
+
+    #[test]
+    fn definitions_are_weaker_evidence() {
+        let (_, index) = index();
+        let found = index.recognize("involuntary contractions pull my neck musculature");
+        let torticollis = found.iter().find(|m| m.name == "Torticollis").unwrap();
+        assert_eq!(torticollis.source, MatchSource::Definition);
+        assert!(torticollis.strength < 1.0);
+    }
+
+    #[test]
+    fn bridges_by_cui_disease_name_and_symptom_passages() {
+        let (_, index) = index();
+        let conditions = |text: &str| -> Vec<u32> {
+            index
+                .conditions(&index.recognize(text))
+                .into_iter()
+                .map(|c| c.0)
+                .collect()
+        };
+        // Torticollis is condition 1 by CUI, the rare disease 2 by its annotation, and its ancestor
+        // Dystonia (0) fainter.
+        assert_eq!(conditions("wry neck"), vec![1, 2, 0]);
+        assert_eq!(conditions("a fever"), vec![3]);
+        assert!(conditions("no fever").is_empty());
+    }
+
+    #[test]
+    fn concept_links_go_to_the_nearest_catalog_ancestor() {
+        let (ontology, _) = index();
+        let cuis = [vec!["C0013421".to_owned()], vec!["C0040485".to_owned()]];
+        let conditions = vec![
+            ConditionInput {
+                id: 0,
+                names: vec!["Dystonia"],
+                cuis: &cuis[0],
+            },
+            ConditionInput {
+                id: 1,
+                names: vec!["Torticollis"],
+                cuis: &cuis[1],
+            },
+        ];
+        let identities = identities(&ontology, &conditions);
+        assert_eq!(concept_links(&ontology, &identities), vec![(1, 0)]);
+    }
+
+    #[test]
+    fn round_trips_through_bytes() {
+        let (_, index) = index();
+        let loaded = PhenotypeIndex::from_bytes(&index.to_bytes().unwrap()).unwrap();
+        assert_eq!(loaded.version(), "hp/releases/2025-01-16");
+        assert_eq!(loaded.recognize("wry neck")[0].hpo_id, "HP:0000473");
+        assert!(PhenotypeIndex::from_bytes(b"xx").is_err());
     }
 }

@@ -82,7 +82,7 @@ pub(crate) struct Tokens {
 }
 
 /// Splits a text into clauses (at sentence and clause punctuation) and their words.
-pub(crate) fn tokenize(text: &str, vocab_of: &dyn Fn(&str) -> Option<u32>) -> Tokens {
+pub(crate) fn tokenize(text: &str, vocab_of: &dyn Fn(&str) -> Vec<u32>) -> Tokens {
     let mut tokens = Vec::new();
     let mut negations = Vec::new();
     let mut breaks = Vec::new();
@@ -96,15 +96,15 @@ pub(crate) fn tokenize(text: &str, vocab_of: &dyn Fn(&str) -> Option<u32>) -> To
                 negations.push((clause, position));
             } else if SCOPE_BREAKS.contains(&word.as_str()) {
                 breaks.push((clause, position));
-            } else if !kindred_text::is_stopword(&word)
-                && let Some(vocab) = vocab_of(&kindred_text::stem(&word))
-            {
-                tokens.push(Token {
-                    position,
-                    clause,
-                    vocab,
-                    word,
-                });
+            } else if !kindred_text::is_stopword(&word) {
+                for vocab in vocab_of(&kindred_text::stem(&word)) {
+                    tokens.push(Token {
+                        position,
+                        clause,
+                        vocab,
+                        word: word.clone(),
+                    });
+                }
             }
             position += 1;
         }
