@@ -89,6 +89,9 @@ pub struct AnalysisJson {
     /// The condition assumed when the question names none.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub context: Option<String>,
+    /// Phenotypes (HPO names) the question describes and does not deny: what was understood, never
+    /// a diagnosis.
+    pub phenotypes: Vec<String>,
 }
 
 /// The answer to one question, in the JSON contract of `kindred ask --json`.
@@ -149,6 +152,10 @@ struct FocusWeights {
     shown: Vec<u32>,
     /// The flagship, when assumed as context.
     context: Option<u32>,
+    /// Phenotypes the question describes (HPO names).
+    phenotypes: Vec<String>,
+    /// Whether conditions bridged from phenotypes are foci.
+    bridged: bool,
 }
 
 /// An open library, ready to answer.
@@ -159,6 +166,8 @@ pub struct Kindred {
     flagship: Option<u32>,
     weights: RankingWeights,
     generation: kindred_library::Generation,
+    /// The phenotype index, when the generation has one.
+    phenotypes: Option<kindred_phenotype::PhenotypeIndex>,
     /// Passages with text per condition, for lists (computed on first use).
     pub(crate) passage_counts: std::sync::OnceLock<HashMap<u32, usize>>,
     /// Full documents by id, for source pages (loaded on first use: `ask` never needs them).
@@ -181,7 +190,12 @@ impl Kindred {
                 .map(|(name, id, preferred)| (name, id.0, preferred)),
         );
         let flagship = library.catalog.by_slug(FLAGSHIP).map(|c| c.id.0);
+        let phenotypes = match generation.load_phenotypes()? {
+            Some(bytes) => Some(kindred_phenotype::PhenotypeIndex::from_bytes(&bytes)?),
+            None => None,
+        };
         Ok(Some(Kindred {
+            phenotypes,
             library,
             index,
             analyzer,
@@ -300,6 +314,29 @@ impl Kindred {
         (max_idf / SPECIFIC_IDF).min(1.0).powi(2)
     }
 
+    /// The HPO release the phenotype layer was built from, when the library has one.
+    pub fn phenotype_version(&self) -> Option<&str> {
+        self.phenotypes.as_ref().map(|p| p.version())
+    }
+
+    /// The phenotypes a question describes (negated ones marked).
+    pub fn phenotypes(&self, question: &str) -> Vec<kindred_phenotype::PhenotypeMatch> {
+        self.phenotypes
+            .as_ref()
+            .map(|p| p.recognize(question))
+            .unwrap_or_default()
+    }
+
+    /// Conditions the phenotypes a question describes point to, best first: weighted by the
+    /// information content of the matched phenotypes (specific ones count more), several phenotypes
+    /// pointing to one condition adding up. Places to look, never a diagnosis.
+    pub fn phenotype_foci(&self, question: &str) -> Vec<crate::PhenotypeFocus> {
+        let Some(index) = &self.phenotypes else {
+            return Vec::new();
+        };
+        crate::phenotype::foci(index, &index.recognize(question))
+    }
+
     /// Focus weights per condition for an analysis: recognised conditions (scaled by how specific
     /// their names are; nested names count less), their broader and narrower relatives, and the
     /// flagship as context. Also returns the conditions to show as "what we understood", strongest
@@ -335,10 +372,43 @@ impl Kindred {
                 }
             }
         }
+        // A question that names no condition, or names only symptoms it describes ("a bulge that
+        // grows when I cough"), is read through its phenotypes: the conditions they point to become
+        // foci, weighted by their evidence.
+        let matches = self.phenotypes(&analysis.question);
+        let phenotypes: Vec<String> = matches
+            .iter()
+            .filter(|m| !m.negated && m.source != kindred_phenotype::MatchSource::Definition)
+            .map(|m| m.name.clone())
+            .collect();
+        let named_symptoms_only = recognised.iter().all(|(id, _)| {
+            let index = self.phenotypes.as_ref();
+            matches
+                .iter()
+                .any(|m| !m.negated && index.is_some_and(|index| index.is_identity(m.term, *id)))
+        });
+        let mut bridged = false;
+        if named_symptoms_only && let Some(index) = &self.phenotypes {
+            for focus in crate::phenotype::foci(index, &matches) {
+                bridged = true;
+                let entry = weights.entry(focus.condition).or_default();
+                *entry = entry.max(focus.weight);
+                if let Some(condition) = self
+                    .library
+                    .catalog
+                    .get(kindred_library::ConditionId(focus.condition))
+                {
+                    for related in &condition.broader {
+                        let entry = weights.entry(related.0).or_default();
+                        *entry = entry.max(RELATED_WEIGHT * focus.weight);
+                    }
+                }
+            }
+        }
         let mut context = None;
         if let Some(flagship) = self.flagship {
             let entry = weights.entry(flagship).or_default();
-            if recognised.is_empty() {
+            if recognised.is_empty() && !bridged {
                 *entry = entry.max(CONTEXT_WEIGHT);
                 context = Some(flagship);
             } else {
@@ -349,6 +419,8 @@ impl Kindred {
             weights,
             shown: shown.into_iter().map(|(id, _)| id).collect(),
             context,
+            phenotypes,
+            bridged,
         }
     }
 
@@ -359,6 +431,8 @@ impl Kindred {
             weights: mut focus_weights,
             mut shown,
             mut context,
+            mut phenotypes,
+            mut bridged,
         } = self.focus_weights(&analysis);
         // Words of names too ordinary to be a focus stay content the passage must speak to.
         analysis.focus.retain(|f| {
@@ -418,6 +492,8 @@ impl Kindred {
                 weights: focus_weights,
                 shown,
                 context,
+                phenotypes,
+                bridged,
             } = self.focus_weights(&analysis);
             for (condition, weight) in demoted {
                 let entry = focus_weights.entry(condition).or_default();
@@ -479,12 +555,13 @@ rather than guess. Its official pages are linked."
                 &self.weights,
                 &idf,
                 limit,
-                !shown.is_empty(),
+                !shown.is_empty() || bridged,
             )
         };
         let mut answer = self.to_json(&analysis, &shown, context, &closest, decision, &idf);
         answer.notes = gaps.notes;
         answer.see_also = gaps.see_also;
+        answer.analysis.phenotypes = phenotypes;
         Ok(answer)
     }
 
@@ -728,6 +805,7 @@ broader condition it belongs to.",
             focus,
             types: analysis.types.iter().map(|t| t.as_str().to_owned()).collect(),
             context: context.map(condition_name),
+            phenotypes: Vec::new(),
         };
         let safety_notice = analysis.safety.notice().map(str::to_owned);
         // Condition pages to read next: what the question named, else what it came closest to. An

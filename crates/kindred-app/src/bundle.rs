@@ -9,6 +9,8 @@ use kindred_library::{SourceData, SourceKind, SourceRecord, now_rfc3339};
 
 use crate::Error;
 
+const HP_OBO: &[u8] = include_bytes!("../../../data/hpo/hp.obo.gz");
+const PHENOTYPE_HPOA: &[u8] = include_bytes!("../../../data/hpo/phenotype.hpoa.gz");
 const MEDQUAD: &[u8] = include_bytes!("../../../data/medquad.tar.gz");
 const SEED_METADATA: &str = include_str!("../../../data/seeds/metadata.toml");
 const SEEDS: &[(&str, &str)] = &[
@@ -76,4 +78,35 @@ pub fn default_sources(progress: &mut dyn FnMut(u64)) -> Result<Vec<SourceData>,
             judged: Vec::new(),
         },
     ])
+}
+
+/// The bundled Human Phenotype Ontology and its disease annotations, read from the gzip files as
+/// released (bundled unaltered, as the HPO licence asks).
+pub fn phenotype_ontology() -> Result<(kindred_phenotype::Ontology, kindred_phenotype::Annotations), Error> {
+    let ontology = kindred_phenotype::Ontology::read_obo(
+        std::io::BufReader::new(flate2::read::GzDecoder::new(HP_OBO)),
+        Path::new("hpo/hp.obo.gz"),
+    )?;
+    let annotations = kindred_phenotype::Annotations::read_hpoa(
+        flate2::read::GzDecoder::new(PHENOTYPE_HPOA),
+        Path::new("hpo/phenotype.hpoa.gz"),
+        &ontology,
+    )?;
+    Ok((ontology, annotations))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::Read;
+
+    #[test]
+    fn the_acknowledged_hpo_version_is_the_bundled_one() {
+        let mut head = vec![0u8; 4096];
+        let n = flate2::read::GzDecoder::new(super::HP_OBO)
+            .read(&mut head)
+            .unwrap();
+        let head = String::from_utf8_lossy(&head[..n]);
+        assert!(head.contains(&format!("data-version: {}\n", crate::HPO_VERSION)));
+        assert!(crate::HPO_ACKNOWLEDGEMENT.ends_with(&format!("(version {})", crate::HPO_VERSION)));
+    }
 }

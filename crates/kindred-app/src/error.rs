@@ -12,6 +12,9 @@ pub enum Error {
     /// The search index failed.
     #[error(transparent)]
     Index(#[from] kindred_index::Error),
+    /// The phenotype data could not be read or loaded.
+    #[error(transparent)]
+    Phenotype(#[from] kindred_phenotype::Error),
     /// An evaluation file is malformed.
     #[error("{path}: {message}")]
     EvalInput {

@@ -176,7 +176,17 @@ pub fn ingest_with(
         replace_or_add(&mut sources, source);
     }
     progress.stage("building the catalog", None);
-    let library = Library::build(&sources)?;
+    let mut library = Library::build(&sources)?;
+    progress.stage("reading the phenotype ontology", None);
+    let started = std::time::Instant::now();
+    let (ontology, annotations) = crate::bundle::phenotype_ontology()?;
+    tracing::info!(
+        elapsed_ms = started.elapsed().as_millis() as u64,
+        "read the phenotype ontology"
+    );
+    // HPO concepts enrich the catalog before it is indexed and saved: its synonyms name the
+    // conditions in the index, and its broader links steer focus.
+    crate::phenotype::apply_concepts(&mut library.catalog, &ontology);
     let generation = store.begin(&lock)?;
     let result = (|| -> Result<(), Error> {
         progress.stage("indexing passages", Some(library.passages.len() as u64));
@@ -211,8 +221,22 @@ pub fn ingest_with(
                 }
             }),
         )?;
+        progress.stage("bridging phenotypes", None);
+        let search = kindred_index::SearchIndex::open(&generation.index_dir())?;
+        let doc_fraction = |stem: &str| {
+            let (freq, n) = search.text_doc_freq(stem);
+            freq as f32 / n.max(1) as f32
+        };
+        let started = std::time::Instant::now();
+        let phenotypes = crate::phenotype::build_index(&library, &ontology, &annotations, &doc_fraction);
+        tracing::info!(
+            elapsed_ms = started.elapsed().as_millis() as u64,
+            "built the phenotype index"
+        );
+        drop(search);
         progress.stage("saving", None);
         generation.save(&sources, &library)?;
+        generation.save_phenotypes(&phenotypes.to_bytes()?)?;
         Ok(())
     })();
     if let Err(e) = result {

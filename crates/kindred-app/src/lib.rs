@@ -10,6 +10,7 @@ pub mod community;
 mod error;
 mod eval;
 mod ingest;
+mod phenotype;
 pub mod tracker;
 mod views;
 
@@ -23,11 +24,19 @@ pub use eval::{
 pub use ingest::{IngestOptions, IngestReport, Progress, ingest, ingest_with};
 pub use kindred_answer::DISCLAIMER;
 pub use kindred_library::Error as LibraryError;
+pub use kindred_phenotype::acknowledgement as hpo_acknowledgement;
+pub use phenotype::PhenotypeFocus;
 pub use views::{
     BlockView, CONDITIONS_PER_PAGE, ConditionLink, ConditionSummary, ConditionView, ConditionsPage,
     LetterCount, SearchView, SectionView, SourceSectionView, SourceUsed, SourceView, StatementCitation,
     StatementView, section_title,
 };
+
+/// The HPO release bundled in `data/hpo/` (a test checks it against the file's `data-version`).
+pub const HPO_VERSION: &str = "hp/releases/2025-01-16";
+/// The acknowledgement the HPO licence asks for, shown on every page and by `kindred stats`.
+pub const HPO_ACKNOWLEDGEMENT: &str =
+    "This service uses the Human Phenotype Ontology (version hp/releases/2025-01-16)";
 
 /// The condition Kindred is deepest on; questions that name no condition are read in its context.
 pub const FLAGSHIP: &str = "dystonia";

@@ -469,6 +469,14 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                     stats.n_passages, stats.n_copied_passages
                 )?;
                 writeln!(out, "conditions: {}", stats.n_conditions)?;
+                match kindred.phenotype_version() {
+                    Some(version) => writeln!(
+                        out,
+                        "phenotypes: Human Phenotype Ontology {version}\n  {}",
+                        kindred_app::hpo_acknowledgement(version)
+                    )?,
+                    None => writeln!(out, "phenotypes: none (ingest again to add them)")?,
+                }
                 writeln!(out, "copies found: {}", stats.copies.len())?;
                 for group in &stats.copies {
                     writeln!(out, "  {}", group.join(" = "))?;

@@ -16,6 +16,6 @@ pub use article::{Article, ArticleSection, PARAPHRASE_THRESHOLD, Statement, Stat
 pub use build::{
     DocumentInfo, Library, LibraryStats, Passage, PassageId, SourceData, SourceKind, SourceRecord,
 };
-pub use catalog::{Catalog, Condition, ConditionId};
+pub use catalog::{Catalog, Condition, ConditionId, name_key};
 pub use error::Error;
 pub use store::{Generation, IngestLock, LibraryStore, now_rfc3339};

@@ -2,7 +2,8 @@
 //!
 //! ```text
 //! <data-dir>/library/CURRENT          name of the live generation ("gen-000004")
-//! <data-dir>/library/gen-000004/      sources.bin, library.bin, index/ (written by kindred-index)
+//! <data-dir>/library/gen-000004/      sources.bin, library.bin, phenotypes.bin, index/ (written by
+//!                                     kindred-index)
 //! <data-dir>/library/ingest.lock      held (flock) by the one ingest that may run
 //! ```
 //!
@@ -19,6 +20,9 @@ use crate::{Error, Library, SourceData};
 
 /// Bumped whenever a stored type changes shape; older generations are then rebuilt, not misread.
 const FORMAT_VERSION: u32 = 2;
+
+/// The phenotype index of a generation, written by `kindred-app` with the phenotype crate's format.
+const PHENOTYPES: &str = "phenotypes.bin";
 
 /// The library area of a data directory.
 #[derive(Debug, Clone)]
@@ -47,6 +51,25 @@ impl Generation {
     /// Loads the sources (what a re-ingest needs).
     pub fn load_sources(&self) -> Result<Vec<SourceData>, Error> {
         read_postcard(&self.dir.join("sources.bin"))
+    }
+
+    /// The stored phenotype index (its bytes, which the phenotype crate reads), or `None` for a
+    /// generation built without one.
+    pub fn load_phenotypes(&self) -> Result<Option<Vec<u8>>, Error> {
+        let path = self.dir.join(PHENOTYPES);
+        match std::fs::read(&path) {
+            Ok(bytes) => Ok(Some(bytes)),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(Error::io(path, e)),
+        }
+    }
+
+    /// Writes the phenotype index's bytes.
+    pub fn save_phenotypes(&self, bytes: &[u8]) -> Result<(), Error> {
+        let path = self.dir.join(PHENOTYPES);
+        let mut file = File::create(&path).map_err(|e| Error::io(&path, e))?;
+        file.write_all(bytes).map_err(|e| Error::io(&path, e))?;
+        file.sync_all().map_err(|e| Error::io(&path, e))
     }
 
     /// Writes sources and built library.

@@ -10,6 +10,7 @@ mod contract;
 mod durability;
 mod edge;
 mod hostile_input;
+mod phenotypes;
 mod safety;
 mod sign_in;
 
