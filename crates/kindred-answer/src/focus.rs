@@ -7,6 +7,11 @@
 
 use std::collections::HashMap;
 
+/// The recogniser's maps, built at every start over some thirty thousand names: foldhash rather
+/// than SipHash, which was a tenth of a one-question `ask`. Their keys are the catalog's, not a
+/// question's, so no one can choose colliding keys; the seed is random still.
+type Map<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
+
 /// A recognised focus.
 #[derive(Debug, Clone, PartialEq)]
 pub struct FocusMatch {
@@ -31,16 +36,18 @@ pub struct FocusMatch {
 pub struct FocusRecognizer {
     /// Name key (stemmed words joined by spaces) → (condition, display name). When a key is one
     /// condition's preferred name and another's synonym, only the preferred owner is kept.
-    by_key: HashMap<String, Vec<(u32, String)>>,
+    by_key: Map<String, Vec<(u32, String)>>,
     /// Longest name, in words.
     max_words: usize,
     /// Vocabulary of name words (folded, unstemmed), with one-deletion variants → words.
-    vocabulary: HashMap<String, u32>,
+    vocabulary: Map<String, u32>,
     /// Vocabulary words that may be correction targets, by index.
     targets: Vec<String>,
-    /// Hash of a one-deletion variant → indexes into `targets`. Hashes, not strings: built at every
-    /// start, this must cost little (a collision only adds a candidate the edit-distance check drops).
-    deletions: HashMap<u64, Vec<u32>>,
+    /// `(hash of a one-deletion variant, index into targets)`, sorted, built on the first word that
+    /// needs correcting: a one-question process whose words are all known never pays for it.
+    /// Hashes, not strings, in one flat vector, not a map of vectors: it must cost little to build
+    /// and nothing to free (a hash collision only adds a candidate the edit-distance check drops).
+    deletions: std::sync::OnceLock<Vec<(u64, u32)>>,
 }
 
 /// Calls `visit` with the hash of every one-deletion variant of `word`.
@@ -63,7 +70,7 @@ impl FocusRecognizer {
     /// Builds the recogniser from `(name, condition, is_preferred_name)` triples.
     pub fn new<'a>(names: impl IntoIterator<Item = (&'a str, u32, bool)>) -> FocusRecognizer {
         let mut recognizer = FocusRecognizer::default();
-        let mut preferred_keys: HashMap<String, Vec<u32>> = HashMap::new();
+        let mut preferred_keys: Map<String, Vec<u32>> = Map::default();
         for (name, condition, preferred) in names {
             let words = kindred_text::words(name);
             if words.is_empty() || words.iter().all(|w| kindred_text::is_stopword(w)) {
@@ -98,16 +105,23 @@ impl FocusRecognizer {
             .cloned()
             .collect();
         targets.sort();
-        let mut deletions: HashMap<u64, Vec<u32>> = HashMap::with_capacity(targets.len() * 8);
-        let mut buffer = String::new();
-        for (target_idx, word) in targets.iter().enumerate() {
-            for_each_deletion_hash(word, &mut buffer, |hash| {
-                deletions.entry(hash).or_default().push(target_idx as u32)
-            });
-        }
         recognizer.targets = targets;
-        recognizer.deletions = deletions;
         recognizer
+    }
+
+    /// The sorted deletion table over `targets`.
+    fn deletions(&self) -> &[(u64, u32)] {
+        self.deletions.get_or_init(|| {
+            let mut deletions = Vec::with_capacity(self.targets.len() * 10);
+            let mut buffer = String::new();
+            for (target_idx, word) in self.targets.iter().enumerate() {
+                for_each_deletion_hash(word, &mut buffer, |hash| {
+                    deletions.push((hash, target_idx as u32))
+                });
+            }
+            deletions.sort_unstable();
+            deletions
+        })
     }
 
     /// Corrects a folded word to a name-vocabulary word, if it is not one already and a unique close
@@ -124,11 +138,12 @@ impl FocusRecognizer {
         let mut buffer = String::new();
         let mut probe_hashes = vec![xxhash_rust::xxh3::xxh3_64(word.as_bytes())];
         for_each_deletion_hash(word, &mut buffer, |hash| probe_hashes.push(hash));
+        let deletions = self.deletions();
         for hash in probe_hashes {
             // Vocabulary words with the same one-deletion variant, or equal to the probe.
-            if let Some(indexes) = self.deletions.get(&hash) {
-                candidates.extend(indexes.iter().filter_map(|&i| self.targets.get(i as usize)));
-            }
+            let first = deletions.partition_point(|&(h, _)| h < hash);
+            let same = deletions[first..].iter().take_while(|&&(h, _)| h == hash);
+            candidates.extend(same.filter_map(|&(_, i)| self.targets.get(i as usize)));
         }
         buffer.clear();
         for (skip, _) in word.char_indices() {

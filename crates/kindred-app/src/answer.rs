@@ -259,7 +259,7 @@ impl Kindred {
         let document = self.library.document_of(passage)?;
         Some(PassageJson {
             id: passage.id.0.clone(),
-            text: passage.text.clone(),
+            text: self.library.text_of(passage).to_owned(),
             score: (score * 1000.0).round() / 1000.0,
             citation: CitationJson {
                 collection: document.collection.as_str().to_owned(),
@@ -516,7 +516,7 @@ impl Kindred {
                     bm25: hit.score,
                     focus_weight,
                     section: passage.section,
-                    text: &passage.text,
+                    text: self.library.text_of(passage),
                     present,
                 })
             })

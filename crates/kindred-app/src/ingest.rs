@@ -211,7 +211,7 @@ pub fn ingest_with(
                 }
                 kindred_index::IndexPassage {
                     passage_idx: passage_idx as u32,
-                    text: &passage.text,
+                    text: library.text_of(passage),
                     question: passage.heading.as_deref().unwrap_or(""),
                     names: passage
                         .condition

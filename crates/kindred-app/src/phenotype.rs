@@ -106,7 +106,7 @@ pub(crate) fn build_index(
         .passages
         .iter()
         .filter(|p| p.section == SectionKind::Symptoms && p.copy_of.is_none())
-        .filter_map(|p| Some((p.condition?.0, p.text.as_str())))
+        .filter_map(|p| Some((p.condition?.0, library.text_of(p))))
         .collect();
     PhenotypeIndex::build(
         ontology,

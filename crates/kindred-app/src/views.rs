@@ -452,7 +452,7 @@ impl Kindred {
             .passages
             .iter()
             .filter(|p| p.document_idx as usize == document_idx)
-            .map(|p| (p.id.0.as_str(), p.text.as_str()))
+            .map(|p| (p.id.0.as_str(), library.text_of(p)))
             .collect();
         let sections = document
             .sections

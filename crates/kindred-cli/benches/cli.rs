@@ -4,6 +4,7 @@
 //!
 //! Run with `cargo bench -p kindred-cli --bench cli`. Results print as a Markdown table for the
 //! README. Targets (issue 2): ingest ≤ 4 s on 2 cores; ask ≤ 2 ms per question; ask peak RSS ≤ 200 MB.
+//! Issue 10: one `kindred ask` process, one question, ≤ 150 ms wall (the median of [`SINGLE_RUNS`]).
 #![allow(clippy::expect_used, missing_docs)]
 
 use std::process::{Command, Stdio};
@@ -13,6 +14,8 @@ const BIN: &str = env!("CARGO_BIN_EXE_kindred");
 const QUESTIONS: &str = include_str!("../../../data/bench/questions.txt");
 const BATCH: usize = 1000;
 const RUNS: usize = 3;
+/// One-question processes are short, and a shared machine makes single runs noisy.
+const SINGLE_RUNS: usize = 11;
 
 /// Runs a command to completion, returning wall time and peak RSS (kB) of the child. The peak is
 /// the kernel's high-water mark (`VmHWM`), polled from `/proc` while the child runs: it only grows,
@@ -95,13 +98,17 @@ fn main() {
         ask_rss = ask_rss.max(rss);
     }
     let mut single = Vec::new();
-    for _ in 0..RUNS {
+    let mut stats = Vec::new();
+    for _ in 0..SINGLE_RUNS {
         let mut command = Command::new(BIN);
         command
             .arg("--data-dir")
             .arg(&data_dir)
             .args(["ask", "--json", "Is there a cure for dystonia?"]);
         single.push(measure(command, None).0.as_secs_f64() * 1000.0);
+        let mut command = Command::new(BIN);
+        command.arg("--data-dir").arg(&data_dir).arg("stats");
+        stats.push(measure(command, None).0.as_secs_f64() * 1000.0);
     }
     let _ = std::fs::remove_dir_all(&dir);
     let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
@@ -118,7 +125,11 @@ fn main() {
     );
     println!("| `ask` peak RSS | {} MB | ≤ 200 MB |", ask_rss / 1024);
     println!(
-        "| one `ask` process, one question (start-up dominated) | {:.0} ms | — |",
+        "| one `ask` process, one question (start-up dominated; median of {SINGLE_RUNS}) | {:.0} ms | ≤ 150 ms |",
         median(single)
+    );
+    println!(
+        "| one `stats` process (median of {SINGLE_RUNS}) | {:.0} ms | — |",
+        median(stats)
     );
 }

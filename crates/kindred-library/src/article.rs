@@ -133,13 +133,12 @@ impl Library {
                 .get(canonical_idx as usize)
                 .map(|d| d.publisher.clone())
                 .unwrap_or_default();
-            let blocks = if passage.blocks.is_empty() {
-                vec![Block::Paragraph {
-                    text: passage.text.clone(),
-                }]
-            } else {
-                passage.blocks.clone()
-            };
+            let mut blocks = self.blocks_of(passage);
+            if blocks.is_empty() {
+                blocks.push(Block::Paragraph {
+                    text: self.text_of(passage).to_owned(),
+                });
+            }
             for block in blocks {
                 let Some(text) = block.passage_text() else {
                     continue;

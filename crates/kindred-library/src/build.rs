@@ -49,13 +49,12 @@ pub struct SourceData {
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct PassageId(pub String);
 
-/// The unit the index retrieves and answers cite.
+/// The unit the index retrieves and answers cite. Its text and blocks live in the library's arena
+/// ([`Library::text_of`], [`Library::blocks_of`]): the passages alone load without them.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Passage {
     /// Stable id.
     pub id: PassageId,
-    /// Text, cleaned.
-    pub text: String,
     /// Section kind.
     pub section: SectionKind,
     /// The heading or MedQuAD question it answers.
@@ -72,9 +71,90 @@ pub struct Passage {
     pub condition: Option<ConditionId>,
     /// The passage this one copies, when it is a copy (it then never counts as agreement).
     pub copy_of: Option<PassageId>,
-    /// The section's blocks when it has more than one paragraph or a list (so pages can show
-    /// lists as lists); empty when `text` is the single paragraph. Never holds `Incomplete`.
-    pub blocks: Vec<kindred_corpus::Block>,
+    /// Where its text and blocks lie in the library's arena.
+    pub(crate) body: Body,
+}
+
+/// Byte ranges of a passage's text and encoded blocks in the arena.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct Body {
+    /// Cleaned text, in [`Arena::text`].
+    pub(crate) text: Span,
+    /// The section's blocks (postcard), in [`Arena::blocks`]: empty when the text is the single
+    /// paragraph, else its paragraphs and lists (so pages can show lists as lists). Never holds
+    /// `Incomplete`.
+    pub(crate) blocks: Span,
+}
+
+/// A byte range of the arena.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct Span {
+    pub(crate) start: u64,
+    pub(crate) len: u64,
+}
+
+impl Span {
+    pub(crate) fn range(self) -> Option<std::ops::Range<usize>> {
+        let start = usize::try_from(self.start).ok()?;
+        let end = start.checked_add(usize::try_from(self.len).ok()?)?;
+        Some(start..end)
+    }
+}
+
+/// The bulk of a library: every passage's text, then every passage's blocks, each passage's a
+/// contiguous range. Kept apart from the passages so that the stored library reads it as two
+/// buffers rather than as some fifty thousand strings.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(crate) struct Arena {
+    /// Passage texts, one after another.
+    pub(crate) text: String,
+    /// Passage blocks, each passage's a postcard-encoded `Vec<Block>`.
+    pub(crate) blocks: Vec<u8>,
+}
+
+impl Arena {
+    /// Appends a passage's text and blocks, returning where they lie.
+    fn push(&mut self, text: &str, blocks: &[kindred_corpus::Block]) -> Body {
+        let text_span = Span {
+            start: self.text.len() as u64,
+            len: text.len() as u64,
+        };
+        self.text.push_str(text);
+        let blocks_start = self.blocks.len();
+        if !blocks.is_empty() {
+            // Encoding plain strings and vectors into a Vec cannot fail.
+            if let Ok(encoded) = postcard::to_stdvec(blocks) {
+                self.blocks.extend_from_slice(&encoded);
+            }
+        }
+        Body {
+            text: text_span,
+            blocks: Span {
+                start: blocks_start as u64,
+                len: (self.blocks.len() - blocks_start) as u64,
+            },
+        }
+    }
+
+    /// A passage's text; empty when its span lies outside (a passage of another library).
+    pub(crate) fn text_of(&self, passage: &Passage) -> &str {
+        passage
+            .body
+            .text
+            .range()
+            .and_then(|range| self.text.get(range))
+            .unwrap_or_default()
+    }
+
+    /// A passage's encoded blocks; empty when it has none.
+    pub(crate) fn blocks_of(&self, passage: &Passage) -> &[u8] {
+        passage
+            .body
+            .blocks
+            .range()
+            .and_then(|range| self.blocks.get(range))
+            .unwrap_or_default()
+    }
 }
 
 /// Documents of the library without their text-heavy sections, for citations.
@@ -116,7 +196,7 @@ pub struct LibraryStats {
 }
 
 /// A built library: what `ask` and the web pages read.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Library {
     /// Sources, without their documents.
     pub sources: Vec<SourceRecord>,
@@ -128,6 +208,8 @@ pub struct Library {
     pub passages: Vec<Passage>,
     /// Copy groups of documents, as document ids.
     pub copies: Vec<Vec<DocumentId>>,
+    /// Passage texts and blocks.
+    pub(crate) arena: Arena,
 }
 
 impl Library {
@@ -184,6 +266,7 @@ impl Library {
         let canonical_of = canonical_documents(&copy_groups);
 
         let mut passages = Vec::new();
+        let mut arena = Arena::default();
         for (doc_idx, (doc, source_id)) in documents.iter().zip(&source_of).enumerate() {
             let condition = catalog.by_document.get(&doc.id).copied();
             let mut section_no = 0;
@@ -227,7 +310,7 @@ impl Library {
                 };
                 passages.push(Passage {
                     id,
-                    text,
+                    body: arena.push(&text, &blocks),
                     section: section.kind,
                     heading: section.heading.clone().or_else(|| section.question.clone()),
                     qtype: section.qtype.clone(),
@@ -236,12 +319,11 @@ impl Library {
                     source: (*source_id).to_owned(),
                     condition,
                     copy_of: None,
-                    blocks,
                 });
             }
         }
-        mark_exact_duplicates(&mut passages, &canonical_of);
-        mark_copied_passages(&mut passages, &canonical_of);
+        mark_exact_duplicates(&mut passages, &arena, &canonical_of);
+        mark_copied_passages(&mut passages, &arena, &canonical_of);
         resolve_copy_chains(&mut passages);
 
         let mut seen_ids = HashSet::new();
@@ -269,6 +351,7 @@ impl Library {
             catalog,
             passages,
             copies,
+            arena,
         })
     }
 
@@ -294,6 +377,24 @@ impl Library {
     pub fn document_of(&self, passage: &Passage) -> Option<&DocumentInfo> {
         self.documents.get(passage.document_idx as usize)
     }
+
+    /// A passage's text, cleaned. Empty for a passage of another library.
+    pub fn text_of(&self, passage: &Passage) -> &str {
+        self.arena.text_of(passage)
+    }
+
+    /// A passage's blocks when it has more than one paragraph or a list; empty when its text is
+    /// the single paragraph. Decoded on each call: only pages that show a section as written need
+    /// them.
+    pub fn blocks_of(&self, passage: &Passage) -> Vec<kindred_corpus::Block> {
+        let bytes = self.arena.blocks_of(passage);
+        if bytes.is_empty() {
+            return Vec::new();
+        }
+        // The stored file's checksum was verified on load, so this decodes what `Arena::push`
+        // encoded; were it ever not to, the passage shows as its text in one paragraph.
+        postcard::from_bytes(bytes).unwrap_or_default()
+    }
 }
 
 fn xxhash_text(text: &str) -> u64 {
@@ -316,12 +417,12 @@ fn canonical_documents(groups: &[CopyGroup]) -> HashMap<usize, usize> {
 /// Passages with the same (folded) text: all but one are copies of the one. The one kept is read
 /// first, except that passages of a document's copy never come before its canonical document's, so
 /// the order sources were read in cannot make the full article a copy of its truncated copy.
-fn mark_exact_duplicates(passages: &mut [Passage], canonical_of: &HashMap<usize, usize>) {
+fn mark_exact_duplicates(passages: &mut [Passage], arena: &Arena, canonical_of: &HashMap<usize, usize>) {
     let mut order: Vec<usize> = (0..passages.len()).collect();
     order.sort_by_key(|&i| (canonical_of.contains_key(&(passages[i].document_idx as usize)), i));
     let mut first_by_text: HashMap<u64, usize> = HashMap::new();
     for passage_idx in order {
-        let hash = xxhash_text(&passages[passage_idx].text);
+        let hash = xxhash_text(arena.text_of(&passages[passage_idx]));
         match first_by_text.get(&hash) {
             Some(&first) => passages[passage_idx].copy_of = Some(passages[first].id.clone()),
             None => {
@@ -369,7 +470,7 @@ fn resolve_copy_chains(passages: &mut [Passage]) {
 
 /// Within copy groups, a passage of a copy that the canonical document also says (by shingle
 /// containment) is marked as a copy of that passage.
-fn mark_copied_passages(passages: &mut [Passage], canonical_of: &HashMap<usize, usize>) {
+fn mark_copied_passages(passages: &mut [Passage], arena: &Arena, canonical_of: &HashMap<usize, usize>) {
     if canonical_of.is_empty() {
         return;
     }
@@ -391,13 +492,18 @@ fn mark_copied_passages(passages: &mut [Passage], canonical_of: &HashMap<usize, 
         // Each canonical passage is fingerprinted once, not once per copy passage compared to it.
         let canonical_prints: Vec<(usize, kindred_text::Fingerprint)> = canonical_passages
             .iter()
-            .map(|&c| (c, kindred_text::shingle_fingerprint(&passages[c].text, 3)))
+            .map(|&c| {
+                (
+                    c,
+                    kindred_text::shingle_fingerprint(arena.text_of(&passages[c]), 3),
+                )
+            })
             .collect();
         for &copy_idx in copy_passages {
             if passages[copy_idx].copy_of.is_some() {
                 continue;
             }
-            let print = kindred_text::shingle_fingerprint(&passages[copy_idx].text, 3);
+            let print = kindred_text::shingle_fingerprint(arena.text_of(&passages[copy_idx]), 3);
             let best = canonical_prints
                 .iter()
                 .map(|(c, canonical)| (*c, kindred_text::containment(&print, canonical)))

@@ -10,6 +10,7 @@ mod article;
 mod build;
 mod catalog;
 mod error;
+mod library_file;
 mod store;
 
 pub use article::{Article, ArticleSection, PARAPHRASE_THRESHOLD, Statement, StatementSource};

@@ -19,7 +19,7 @@ use std::path::{Path, PathBuf};
 use crate::{Error, Library, SourceData};
 
 /// Bumped whenever a stored type changes shape; older generations are then rebuilt, not misread.
-const FORMAT_VERSION: u32 = 2;
+const FORMAT_VERSION: u32 = 3;
 
 /// The phenotype index of a generation, written by `kindred-app` with the phenotype crate's format.
 const PHENOTYPES: &str = "phenotypes.bin";
@@ -45,7 +45,7 @@ impl Generation {
 
     /// Loads the built library (what `ask` needs).
     pub fn load_library(&self) -> Result<Library, Error> {
-        read_postcard(&self.dir.join("library.bin"))
+        crate::library_file::read(&self.dir.join("library.bin"), FORMAT_VERSION)
     }
 
     /// Loads the sources (what a re-ingest needs).
@@ -75,7 +75,7 @@ impl Generation {
     /// Writes sources and built library.
     pub fn save(&self, sources: &[SourceData], library: &Library) -> Result<(), Error> {
         write_postcard(&self.dir.join("sources.bin"), &sources)?;
-        write_postcard(&self.dir.join("library.bin"), library)
+        crate::library_file::write(&self.dir.join("library.bin"), FORMAT_VERSION, library)
     }
 }
 

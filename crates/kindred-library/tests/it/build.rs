@@ -76,7 +76,7 @@ fn render_passages(library: &Library) -> String {
             passage.source,
             passage.document,
             passage.heading.as_deref().unwrap_or("-"),
-            passage.text,
+            library.text_of(passage),
         ));
     }
     out
@@ -151,7 +151,7 @@ fn page_sections_become_passages_numbered_by_section() {
     "#]],
     );
     for passage in &library.passages {
-        assert!(!passage.text.contains("might"), "{passage:?}");
+        assert!(!library.text_of(passage).contains("might"), "{passage:?}");
     }
 }
 

@@ -162,7 +162,15 @@ fn an_unreadable_library_file_is_corrupt_and_named() {
     let dir = ingest(&store, 1);
     let library_bin = dir.join("library.bin");
     let valid = std::fs::read(&library_bin).unwrap();
-    let cases: [(&str, Vec<u8>); 4] = [
+    // Passage texts are read as one buffer and never deserialised one by one: a damaged byte in
+    // them must still be caught on load, not shown later.
+    let mut flipped_text = valid.clone();
+    let text_at = flipped_text
+        .windows(b"movement disorder".len())
+        .position(|w| w == b"movement disorder")
+        .unwrap();
+    flipped_text[text_at] ^= 0x20;
+    let cases: [(&str, Vec<u8>); 7] = [
         ("empty", Vec::new()),
         ("shorter than the version", vec![1, 0]),
         (
@@ -170,6 +178,9 @@ fn an_unreadable_library_file_is_corrupt_and_named() {
             [&[99u8, 0, 0, 0][..], &valid[4..]].concat(),
         ),
         ("truncated body", valid[..valid.len() / 2].to_vec()),
+        ("last byte missing", valid[..valid.len() - 1].to_vec()),
+        ("a byte appended", [&valid[..], &[0u8][..]].concat()),
+        ("a flipped byte in a passage's text", flipped_text),
     ];
     for (case, bytes) in cases {
         std::fs::write(&library_bin, bytes).unwrap();
