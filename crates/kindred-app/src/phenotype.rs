@@ -102,11 +102,24 @@ pub(crate) fn build_index(
 ) -> PhenotypeIndex {
     let conditions = condition_inputs(&library.catalog);
     let identities = kindred_phenotype::identities(ontology, &conditions);
+    // A condition's symptom sections; for a condition whose pages have none (a MedlinePlus summary
+    // is one overview), its overview, which is where such a page names the symptoms.
+    let with_symptoms: HashSet<u32> = library
+        .passages
+        .iter()
+        .filter(|p| p.section == SectionKind::Symptoms)
+        .filter_map(|p| Some(p.condition?.0))
+        .collect();
     let symptom_passages: Vec<(u32, &str)> = library
         .passages
         .iter()
-        .filter(|p| p.section == SectionKind::Symptoms && p.copy_of.is_none())
-        .filter_map(|p| Some((p.condition?.0, library.text_of(p))))
+        .filter(|p| p.copy_of.is_none())
+        .filter_map(|p| {
+            let condition = p.condition?.0;
+            let describes = p.section == SectionKind::Symptoms
+                || p.section == SectionKind::Overview && !with_symptoms.contains(&condition);
+            describes.then_some((condition, library.text_of(p)))
+        })
         .collect();
     PhenotypeIndex::build(
         ontology,
