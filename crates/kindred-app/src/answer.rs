@@ -540,7 +540,7 @@ impl Kindred {
         }
         let idf = |term: &str| self.idf(term);
         let gaps = self.gaps(&shown);
-        let decision = if gaps.only_missing_medicines && analysis.safety.notice().is_none() {
+        let decision = if gaps.only_missing_medicines && analysis.safety == kindred_answer::Safety::Clear {
             // A question about a medicine the library has no text on is not answered from whatever
             // else it mentions in passing.
             Decision::Abstain(

@@ -56,6 +56,19 @@ golden! {
     self_dosing_botox: "how many units of botox should I inject in my neck?" => Expect::Abstain,
     self_dosing_baclofen: "how much baclofen should I take for my dystonia?" => Expect::Abstain,
     red_flag_breathing: "I have dystonia and now I have trouble breathing" => Expect::SafetyNotice,
+    // The asked aspect, not the overview: the short answer is the sentence that answers it.
+    medicines_drugs: "what drugs do doctors use for dystonia" => Expect::ShortOrTopText("medication"),
+    medicines_which: "which medications are used to treat dystonia" => Expect::ShortOrTopText("medication"),
+    specialist_who: "who treats dystonia, what specialist" => Expect::ShortOrTopText("neurologist"),
+    specialist_kind: "what kind of doctor should I see for dystonia" => Expect::ShortOrTopText("neurologist"),
+    complications_lead_to: "can dystonia lead to other problems" =>
+        Expect::AnyOf(&[Expect::ShortOrTopText("lead to"), Expect::ShortOrTopText("complication")]),
+    complications_named: "what are the complications of dystonia" =>
+        Expect::AnyOf(&[Expect::ShortOrTopText("lead to"), Expect::ShortOrTopText("complication")]),
+    heredity_families: "does dystonia run in families" =>
+        Expect::AnyOf(&[Expect::ShortOrTopText("famil"), Expect::ShortOrTopText("inherit")]),
+    side_effects_toxin: "are there side effects from botulinum toxin shots" => Expect::ShortOrTopText("side effects"),
+    side_effects_botox: "what are the side effects of botox injections for dystonia" => Expect::ShortOrTopText("side effects"),
 }
 
 /// The answers to the golden questions, by question.

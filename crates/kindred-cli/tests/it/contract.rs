@@ -41,9 +41,21 @@ fn ask_json_lines_follow_the_contract() {
         "what causes dystonia",
         "who won the football game last night",
         "what is the treatment for cervical dystonia?",
+        "what are the side effects of clonazepam",
     ];
     let answers = ask_json_lines(default_library(), &questions, &[]);
     assert_eq!(answers.len(), questions.len(), "one JSON line per question");
+    // A medicine the library has no text on: not answered, its label linked.
+    let medicine = &answers[3];
+    assert_eq!(medicine["abstained"], true, "{medicine}");
+    assert!(
+        medicine["see_also"]
+            .as_array()
+            .is_some_and(|links| links.iter().any(|l| l["url"]
+                .as_str()
+                .is_some_and(|u| u.starts_with("https://dailymed.nlm.nih.gov/")))),
+        "{medicine}"
+    );
     let mut n_passages = 0;
     for (question, answer) in questions.iter().zip(&answers) {
         assert_keys(
@@ -58,11 +70,24 @@ fn ask_json_lines_follow_the_contract() {
                 "conditions",
                 "disclaimer",
             ],
-            &["safety_notice"],
+            &["safety_notice", "notes", "see_also"],
             "answer",
         );
         assert_eq!(answer["question"], *question, "answers come in question order");
-        assert_keys(&answer["analysis"], &["focus", "types"], &["context"], "analysis");
+        assert_keys(
+            &answer["analysis"],
+            &["focus", "types", "phenotypes"],
+            &["context"],
+            "analysis",
+        );
+        for link in answer["see_also"]
+            .as_array()
+            .map(Vec::as_slice)
+            .unwrap_or_default()
+        {
+            assert_keys(link, &["title", "url"], &[], "see_also");
+            assert!(link["url"].as_str().is_some_and(|u| u.starts_with("https://")));
+        }
         assert!(answer["analysis"]["focus"].is_array());
         assert!(answer["analysis"]["types"].is_array());
         assert!(answer["abstained"].is_boolean());
