@@ -51,19 +51,20 @@ impl Default for RankingWeights {
             bm25: 2.0,
             focus: 1.2,
             section: 0.8,
-            coverage: 0.8,
-            min_coverage_without_focus: 0.5,
+            coverage: 1.2,
+            min_coverage_without_focus: 0.6,
         }
     }
 }
 
 impl RankingWeights {
-    /// Reads `KINDRED_RANKING="bm25,focus,section,coverage"` for tuning experiments; defaults otherwise.
+    /// Reads `KINDRED_RANKING="bm25,focus,section,coverage[,min_coverage_without_focus]"` for tuning
+    /// experiments; defaults otherwise.
     pub fn from_env() -> RankingWeights {
         let mut weights = RankingWeights::default();
         if let Ok(spec) = std::env::var("KINDRED_RANKING") {
             let values: Vec<f32> = spec.split(',').filter_map(|v| v.trim().parse().ok()).collect();
-            if let [bm25, focus, section, coverage] = values[..] {
+            if let [bm25, focus, section, coverage, ..] = values[..] {
                 weights = RankingWeights {
                     bm25,
                     focus,
@@ -71,6 +72,9 @@ impl RankingWeights {
                     coverage,
                     ..weights
                 };
+            }
+            if let Some(min_coverage) = values.get(4) {
+                weights.min_coverage_without_focus = *min_coverage;
             }
         }
         weights
@@ -187,8 +191,14 @@ pub fn rank(
         candidates.iter().map(|c| (c.passage_idx, c)).collect();
     // When the question names its subject, a passage about something else is not on it, however
     // many of the other words it shares ("pills for dystonia" is not a page on diabetes pills).
+    // When it names none, a passage is on it only by covering most of what was asked: the assumed
+    // context is a tie-breaker, not a subject.
     let on_subject = |ranked: &Ranked, candidate: &Candidate<'_>| {
-        candidate.focus_weight > 0.0 || (!named_focus && ranked.coverage >= 0.5)
+        if named_focus {
+            candidate.focus_weight > 0.0
+        } else {
+            ranked.coverage >= weights.min_coverage_without_focus
+        }
     };
     if analysis.shape.is_some() || analysis.aspect.is_some() {
         for ranked in ranked.iter_mut().take(RERANK_DEPTH) {
@@ -209,6 +219,12 @@ pub fn rank(
             }
         }
         ranked.sort_by(by_score);
+    }
+    // With no named subject, only a passage that covers most of what was asked can answer: the
+    // assumed context or a phenotype's pages do not outrank the passage that speaks to the words.
+    if !named_focus {
+        let speaks = |r: &Ranked| r.coverage >= weights.min_coverage_without_focus;
+        ranked.sort_by(|a, b| speaks(b).cmp(&speaks(a)).then(by_score(a, b)));
     }
     let Some(top) = ranked.first() else {
         return Decision::Abstain(no_support());

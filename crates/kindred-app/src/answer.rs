@@ -10,6 +10,9 @@ use serde::Serialize;
 
 use crate::{Error, FLAGSHIP};
 
+/// Passages a word must occur in for the library to know it (fewer: a typo or a word it never uses).
+const MIN_KNOWN_DOC_FREQ: u64 = 3;
+
 /// Field weights for Kindred's own retrieval: the question a passage answers and its condition's names
 /// count beside its text.
 const RETRIEVAL_WEIGHTS: FieldWeights = FieldWeights {
@@ -299,7 +302,7 @@ impl Kindred {
 
     /// Analyses a question.
     pub fn analyze(&self, question: &str) -> Analysis {
-        let known = |word: &str| self.index.text_doc_freq(&kindred_text::stem(word)).0 >= 3;
+        let known = |word: &str| self.index.text_doc_freq(&kindred_text::stem(word)).0 >= MIN_KNOWN_DOC_FREQ;
         self.analyzer.analyze(question, &known)
     }
 
@@ -387,10 +390,12 @@ impl Kindred {
                 .iter()
                 .any(|m| !m.negated && index.is_some_and(|index| index.is_identity(m.term, *id)))
         });
+        // Phenotypes read only from definitions' words ("restlessness") weigh their conditions but do
+        // not name the question's subject: a passage must then still cover what was asked.
         let mut bridged = false;
         if named_symptoms_only && let Some(index) = &self.phenotypes {
             for focus in crate::phenotype::foci(index, &matches) {
-                bridged = true;
+                bridged |= !phenotypes.is_empty();
                 let entry = weights.entry(focus.condition).or_default();
                 *entry = entry.max(focus.weight);
                 if let Some(condition) = self
@@ -558,11 +563,53 @@ rather than guess. Its official pages are linked."
                 !shown.is_empty() || bridged,
             )
         };
+        if tracing::enabled!(tracing::Level::DEBUG) {
+            self.trace_ranking(&analysis, &focus_weights, &decision, &idf);
+        }
         let mut answer = self.to_json(&analysis, &shown, context, &closest, decision, &idf);
         answer.notes = gaps.notes;
         answer.see_also = gaps.see_also;
         answer.analysis.phenotypes = phenotypes;
         Ok(answer)
+    }
+
+    /// What ranking saw, for `KINDRED_LOG=kindred_app=debug`: content terms with their IDF, the
+    /// focus weights by name, and the kept passages' titles, scores and coverage.
+    fn trace_ranking(
+        &self,
+        analysis: &Analysis,
+        focus_weights: &HashMap<u32, f32>,
+        decision: &Decision,
+        idf: &dyn Fn(&str) -> f32,
+    ) {
+        let terms: Vec<(&str, f32)> = analysis
+            .content_terms
+            .iter()
+            .map(|t| (t.as_str(), idf(t)))
+            .collect();
+        let named = |id: &u32| {
+            self.library
+                .catalog
+                .get(kindred_library::ConditionId(*id))
+                .map_or_else(String::new, |c| c.name.clone())
+        };
+        let foci: Vec<(String, f32)> = focus_weights.iter().map(|(c, w)| (named(c), *w)).collect();
+        let top: Vec<(String, f32, f32)> = match decision {
+            Decision::Answer(ranked) => ranked
+                .iter()
+                .map(|r| {
+                    let title = self
+                        .library
+                        .passages
+                        .get(r.passage_idx as usize)
+                        .and_then(|p| self.library.document_of(p))
+                        .map_or_else(String::new, |d| d.title.clone());
+                    (title, r.score, r.coverage)
+                })
+                .collect(),
+            Decision::Abstain(_) => Vec::new(),
+        };
+        tracing::debug!(?terms, ?foci, ?top, "ranked");
     }
 
     /// Whether the library has text on a condition (a passage that is not a copy).

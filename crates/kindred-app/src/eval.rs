@@ -333,6 +333,8 @@ pub struct LayReport {
     pub bm25_baseline: LayMetrics,
     /// Kindred's per-question outcomes.
     pub questions: Vec<LayOutcome>,
+    /// The baseline's per-question outcomes, in the same order.
+    pub baseline_questions: Vec<LayOutcome>,
 }
 
 /// Scores the answers' titles (first three, `None` for an abstention) per question.
@@ -385,11 +387,12 @@ impl crate::Kindred {
             baseline.push(Some(self.baseline_titles(&question.q, 3)?));
         }
         let (kindred, outcomes) = score_lay(&questions, &ours);
-        let (bm25_baseline, _) = score_lay(&questions, &baseline);
+        let (bm25_baseline, baseline_questions) = score_lay(&questions, &baseline);
         Ok(LayReport {
             kindred,
             bm25_baseline,
             questions: outcomes,
+            baseline_questions,
         })
     }
 }

@@ -345,9 +345,17 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             if json {
                 writeln!(out, "{}", serde_json::to_string_pretty(&report)?)?;
             } else {
-                for outcome in &report.questions {
+                // Each question: Kindred's titles, then what plain BM25 cited first.
+                for (outcome, baseline) in report.questions.iter().zip(&report.baseline_questions) {
                     let mark = if outcome.top_1 { "ok  " } else { "miss" };
-                    writeln!(out, "{mark} {:<8} {}", outcome.id, outcome.titles.join(" | "))?;
+                    let bm25 = if baseline.top_1 { "ok  " } else { "miss" };
+                    let bm25_first = baseline.titles.first().map_or("", String::as_str);
+                    writeln!(
+                        out,
+                        "{mark} {:<8} {}  [bm25 {bm25} {bm25_first}]",
+                        outcome.id,
+                        outcome.titles.join(" | ")
+                    )?;
                 }
                 writeln!(
                     out,
