@@ -446,6 +446,11 @@ impl QuestionAnalyzer {
         }
     }
 
+    /// An analyser over a recogniser built before (and stored with the library).
+    pub fn with_recognizer(focus: FocusRecognizer) -> QuestionAnalyzer {
+        QuestionAnalyzer { focus }
+    }
+
     /// Analyses one question. `known` says whether a folded word occurs in library text.
     pub fn analyze(&self, question: &str, known: &dyn Fn(&str) -> bool) -> Analysis {
         let focus = self.focus.recognize(question, known);

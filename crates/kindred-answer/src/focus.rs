@@ -7,9 +7,10 @@
 
 use std::collections::HashMap;
 
-/// The recogniser's maps, built at every start over some thirty thousand names: foldhash rather
-/// than SipHash, which was a tenth of a one-question `ask`. Their keys are the catalog's, not a
-/// question's, so no one can choose colliding keys; the seed is random still.
+use serde::{Deserialize, Serialize};
+
+/// The builder's maps: foldhash rather than SipHash over some thirty thousand names. Their keys are
+/// the catalog's, not a question's, so no one can choose colliding keys; the seed is random still.
 type Map<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
 
 /// A recognised focus.
@@ -32,22 +33,147 @@ pub struct FocusMatch {
 }
 
 /// Recognises catalog names in questions.
+///
+/// Built once per library at ingest ([`FocusRecognizer::new`]) and stored with it (serde): stemming
+/// thirty thousand names was half of a one-question `ask`. Its tables are flat (strings in one
+/// buffer, sorted where looked up), so loading it is a few allocations and no hashing. A stored
+/// table is checked whole when read: a damaged one is a deserialisation error, never a panic.
 #[derive(Debug, Default)]
 pub struct FocusRecognizer {
-    /// Name key (stemmed words joined by spaces) → (condition, display name). When a key is one
-    /// condition's preferred name and another's synonym, only the preferred owner is kept.
-    by_key: Map<String, Vec<(u32, String)>>,
-    /// Longest name, in words.
-    max_words: usize,
-    /// Vocabulary of name words (folded, unstemmed), with one-deletion variants → words.
-    vocabulary: Map<String, u32>,
-    /// Vocabulary words that may be correction targets, by index.
-    targets: Vec<String>,
+    table: FocusTable,
     /// `(hash of a one-deletion variant, index into targets)`, sorted, built on the first word that
     /// needs correcting: a one-question process whose words are all known never pays for it.
     /// Hashes, not strings, in one flat vector, not a map of vectors: it must cost little to build
     /// and nothing to free (a hash collision only adds a candidate the edit-distance check drops).
     deletions: std::sync::OnceLock<Vec<(u64, u32)>>,
+}
+
+/// What a recogniser stores.
+#[derive(Debug, Default, Serialize, Deserialize)]
+struct FocusTable {
+    /// Name keys (stemmed words joined by spaces), sorted.
+    keys: Strings,
+    /// The entries of key `i` are `key_entries[i]..key_entries[i + 1]`. When a key is one
+    /// condition's preferred name and another's synonym, only the preferred owner is kept.
+    key_entries: Vec<u32>,
+    /// Condition of each entry.
+    conditions: Vec<u32>,
+    /// The catalog name of each entry.
+    names: Strings,
+    /// Longest name, in words.
+    max_words: u32,
+    /// Vocabulary of name words (folded, unstemmed), sorted.
+    vocabulary: Strings,
+    /// How many names use each vocabulary word.
+    uses: Vec<u32>,
+    /// Vocabulary words that may be correction targets, as ascending vocabulary indexes.
+    targets: Vec<u32>,
+}
+
+/// Strings in one buffer: string `i` ends at `ends[i]` and starts where the one before ends.
+#[derive(Debug, Default, Serialize, Deserialize)]
+struct Strings {
+    text: String,
+    ends: Vec<u32>,
+}
+
+impl Strings {
+    fn from_iter<'a>(strings: impl IntoIterator<Item = &'a str>) -> Strings {
+        let mut table = Strings::default();
+        for string in strings {
+            table.text.push_str(string);
+            table.ends.push(table.text.len() as u32);
+        }
+        table
+    }
+
+    fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    /// String `idx` ("" past the end, which a checked table never asks for).
+    fn get(&self, idx: usize) -> &str {
+        let start = match idx.checked_sub(1) {
+            Some(before) => self.ends.get(before).copied().unwrap_or(0),
+            None => 0,
+        };
+        let end = self.ends.get(idx).copied().unwrap_or(start);
+        self.text.get(start as usize..end as usize).unwrap_or("")
+    }
+
+    /// The index of `wanted` in a sorted table.
+    fn find(&self, wanted: &str) -> Option<usize> {
+        let (mut low, mut high) = (0, self.len());
+        while low < high {
+            let middle = low + (high - low) / 2;
+            match self.get(middle).cmp(wanted) {
+                std::cmp::Ordering::Less => low = middle + 1,
+                std::cmp::Ordering::Greater => high = middle,
+                std::cmp::Ordering::Equal => return Some(middle),
+            }
+        }
+        None
+    }
+
+    /// Whether every span lies in the buffer on character boundaries (and, when `sorted`, the
+    /// strings are strictly ascending, as [`Strings::find`] needs).
+    fn is_valid(&self, sorted: bool) -> bool {
+        let mut start = 0;
+        for &end in &self.ends {
+            if end < start || !self.text.is_char_boundary(end as usize) {
+                return false;
+            }
+            start = end;
+        }
+        !sorted || (1..self.len()).all(|idx| self.get(idx - 1) < self.get(idx))
+    }
+}
+
+impl FocusTable {
+    /// Whether a table read back is one [`FocusRecognizer::new`] could have built.
+    fn is_valid(&self) -> bool {
+        let n_entries = self.conditions.len();
+        self.keys.is_valid(true)
+            && self.vocabulary.is_valid(true)
+            && self.names.is_valid(false)
+            && self.names.len() == n_entries
+            && self.key_entries.len() == self.keys.len() + 1
+            && self.key_entries.first() == Some(&0)
+            && self.key_entries.windows(2).all(|pair| pair[0] <= pair[1])
+            && self
+                .key_entries
+                .last()
+                .is_some_and(|&last| last as usize == n_entries)
+            && self.uses.len() == self.vocabulary.len()
+            && self.targets.iter().all(|&t| (t as usize) < self.vocabulary.len())
+    }
+
+    /// The entries `(condition, name)` of a name key.
+    fn entries(&self, key: &str) -> impl Iterator<Item = (u32, &str)> {
+        let range = self.keys.find(key).map_or(0..0, |idx| {
+            self.key_entries[idx] as usize..self.key_entries[idx + 1] as usize
+        });
+        range.map(|entry| (self.conditions[entry], self.names.get(entry)))
+    }
+}
+
+impl Serialize for FocusRecognizer {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.table.serialize(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for FocusRecognizer {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let table = FocusTable::deserialize(deserializer)?;
+        if !table.is_valid() {
+            return Err(serde::de::Error::custom("inconsistent focus table"));
+        }
+        Ok(FocusRecognizer {
+            table,
+            deletions: std::sync::OnceLock::new(),
+        })
+    }
 }
 
 /// Calls `visit` with the hash of every one-deletion variant of `word`.
@@ -69,7 +195,9 @@ const MIN_CORRECTABLE_LEN: usize = 5;
 impl FocusRecognizer {
     /// Builds the recogniser from `(name, condition, is_preferred_name)` triples.
     pub fn new<'a>(names: impl IntoIterator<Item = (&'a str, u32, bool)>) -> FocusRecognizer {
-        let mut recognizer = FocusRecognizer::default();
+        let mut by_key: Map<String, Vec<(u32, &str)>> = Map::default();
+        let mut vocabulary: Map<String, u32> = Map::default();
+        let mut max_words = 0;
         let mut preferred_keys: Map<String, Vec<u32>> = Map::default();
         for (name, condition, preferred) in names {
             let words = kindred_text::words(name);
@@ -81,41 +209,64 @@ impl FocusRecognizer {
                 .map(|w| kindred_text::stem(w))
                 .collect::<Vec<_>>()
                 .join(" ");
-            recognizer.max_words = recognizer.max_words.max(words.len());
+            max_words = max_words.max(words.len());
             if preferred {
                 preferred_keys.entry(key.clone()).or_default().push(condition);
             }
-            let entry = recognizer.by_key.entry(key.clone()).or_default();
+            let entry = by_key.entry(key).or_default();
             if !entry.iter().any(|(c, _)| *c == condition) {
-                entry.push((condition, name.to_owned()));
+                entry.push((condition, name));
             }
-            for word in &words {
-                *recognizer.vocabulary.entry(word.clone()).or_default() += 1;
+            for word in words {
+                *vocabulary.entry(word).or_default() += 1;
             }
         }
         for (key, owners) in &preferred_keys {
-            if let Some(entries) = recognizer.by_key.get_mut(key) {
+            if let Some(entries) = by_key.get_mut(key) {
                 entries.retain(|(c, _)| owners.contains(c));
             }
         }
-        let mut targets: Vec<String> = recognizer
-            .vocabulary
-            .keys()
-            .filter(|w| w.chars().count() >= MIN_CORRECTABLE_LEN && w.chars().all(char::is_alphabetic))
-            .cloned()
+        let mut by_key: Vec<(String, Vec<(u32, &str)>)> = by_key.into_iter().collect();
+        by_key.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        let mut vocabulary: Vec<(String, u32)> = vocabulary.into_iter().collect();
+        vocabulary.sort_unstable();
+        let mut key_entries = vec![0];
+        let mut entries = Vec::new();
+        for (_, key_entries_of) in &by_key {
+            entries.extend(key_entries_of.iter().copied());
+            key_entries.push(entries.len() as u32);
+        }
+        let targets = vocabulary
+            .iter()
+            .enumerate()
+            .filter(|(_, (w, _))| {
+                w.chars().count() >= MIN_CORRECTABLE_LEN && w.chars().all(char::is_alphabetic)
+            })
+            .map(|(idx, _)| idx as u32)
             .collect();
-        targets.sort();
-        recognizer.targets = targets;
-        recognizer
+        FocusRecognizer {
+            table: FocusTable {
+                keys: Strings::from_iter(by_key.iter().map(|(key, _)| key.as_str())),
+                key_entries,
+                conditions: entries.iter().map(|(c, _)| *c).collect(),
+                names: Strings::from_iter(entries.iter().map(|(_, name)| *name)),
+                max_words: max_words as u32,
+                vocabulary: Strings::from_iter(vocabulary.iter().map(|(w, _)| w.as_str())),
+                uses: vocabulary.iter().map(|(_, n)| *n).collect(),
+                targets,
+            },
+            deletions: std::sync::OnceLock::new(),
+        }
     }
 
     /// The sorted deletion table over `targets`.
     fn deletions(&self) -> &[(u64, u32)] {
         self.deletions.get_or_init(|| {
-            let mut deletions = Vec::with_capacity(self.targets.len() * 10);
+            let table = &self.table;
+            let mut deletions = Vec::with_capacity(table.targets.len() * 10);
             let mut buffer = String::new();
-            for (target_idx, word) in self.targets.iter().enumerate() {
-                for_each_deletion_hash(word, &mut buffer, |hash| {
+            for (target_idx, &word_idx) in table.targets.iter().enumerate() {
+                for_each_deletion_hash(table.vocabulary.get(word_idx as usize), &mut buffer, |hash| {
                     deletions.push((hash, target_idx as u32))
                 });
             }
@@ -127,14 +278,16 @@ impl FocusRecognizer {
     /// Corrects a folded word to a name-vocabulary word, if it is not one already and a unique close
     /// one exists. `known` says whether the word is ordinary (found in passages), which we leave alone.
     fn correct(&self, word: &str, known: &dyn Fn(&str) -> bool) -> Option<String> {
-        if self.vocabulary.contains_key(word)
+        let vocabulary = &self.table.vocabulary;
+        if vocabulary.find(word).is_some()
             || word.chars().count() < MIN_CORRECTABLE_LEN
             || !word.chars().all(char::is_alphabetic)
             || known(word)
         {
             return None;
         }
-        let mut candidates: Vec<&String> = Vec::new();
+        // Candidates as vocabulary indexes: the vocabulary is sorted, so they order as the words do.
+        let mut candidates: Vec<usize> = Vec::new();
         let mut buffer = String::new();
         let mut probe_hashes = vec![xxhash_rust::xxh3::xxh3_64(word.as_bytes())];
         for_each_deletion_hash(word, &mut buffer, |hash| probe_hashes.push(hash));
@@ -143,30 +296,29 @@ impl FocusRecognizer {
             // Vocabulary words with the same one-deletion variant, or equal to the probe.
             let first = deletions.partition_point(|&(h, _)| h < hash);
             let same = deletions[first..].iter().take_while(|&&(h, _)| h == hash);
-            candidates.extend(same.filter_map(|&(_, i)| self.targets.get(i as usize)));
+            candidates
+                .extend(same.filter_map(|&(_, i)| self.table.targets.get(i as usize).map(|&w| w as usize)));
         }
-        buffer.clear();
         for (skip, _) in word.char_indices() {
             buffer.clear();
             buffer.extend(word.char_indices().filter(|(i, _)| *i != skip).map(|(_, c)| c));
-            if let Some((found, _)) = self.vocabulary.get_key_value(buffer.as_str()) {
-                candidates.push(found);
-            }
+            candidates.extend(vocabulary.find(&buffer));
         }
-        candidates.sort();
+        candidates.sort_unstable();
         candidates.dedup();
-        candidates.retain(|c| kindred_text::within_edit_distance(word, c, 2));
+        candidates.retain(|&c| kindred_text::within_edit_distance(word, vocabulary.get(c), 2));
         // Prefer the candidate most names use, then the closest.
         candidates
             .into_iter()
-            .max_by_key(|c| {
+            .max_by_key(|&c| {
+                let candidate = vocabulary.get(c);
                 (
-                    std::cmp::Reverse(strsim_distance(word, c)),
-                    self.vocabulary.get(c.as_str()).copied().unwrap_or(0),
-                    std::cmp::Reverse((*c).clone()),
+                    std::cmp::Reverse(strsim_distance(word, candidate)),
+                    self.table.uses.get(c).copied().unwrap_or(0),
+                    std::cmp::Reverse(candidate),
                 )
             })
-            .cloned()
+            .map(|c| vocabulary.get(c).to_owned())
     }
 
     /// Finds the conditions named in a question, longest matches first, non-overlapping.
@@ -193,14 +345,11 @@ impl FocusRecognizer {
             if run.iter().all(|w| kindred_text::is_stopword(w)) {
                 return Vec::new();
             }
-            let Some(entries) = self.by_key.get(&run.join(" ")) else {
-                return Vec::new();
-            };
-            entries
-                .iter()
+            self.table
+                .entries(&run.join(" "))
                 .map(|(condition, name)| FocusMatch {
-                    condition: *condition,
-                    name: name.clone(),
+                    condition,
+                    name: name.to_owned(),
                     matched: words[start..start + n].join(" "),
                     n_words: n,
                     corrected: corrected_flags[start..start + n].iter().any(|c| *c),
@@ -211,7 +360,7 @@ impl FocusRecognizer {
         };
         let mut found: Vec<FocusMatch> = Vec::new();
         let mut covered = vec![false; words.len()];
-        for n in (1..=self.max_words.min(words.len())).rev() {
+        for n in (1..=(self.table.max_words as usize).min(words.len())).rev() {
             for start in 0..=words.len() - n {
                 if covered[start..start + n].iter().any(|c| *c) {
                     continue;
@@ -278,6 +427,36 @@ mod tests {
             4
         );
         assert_eq!(r.recognize("my dystonias", &|_| false)[0].condition, 0);
+    }
+
+    #[test]
+    fn a_stored_recognizer_recognizes_the_same() {
+        let bytes = postcard::to_stdvec(&recognizer()).expect("serialise");
+        let stored: FocusRecognizer = postcard::from_bytes(&bytes).expect("deserialise");
+        for question in [
+            "Beckwith-Wieddeman Syndrome info",
+            "is parkinsons disease inherited",
+            "my dystonias",
+        ] {
+            assert_eq!(
+                stored.recognize(question, &|_| false),
+                recognizer().recognize(question, &|_| false),
+                "{question}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_damaged_stored_recognizer_is_an_error_not_a_panic() {
+        let mut damaged = recognizer();
+        damaged.table.key_entries.pop();
+        let bytes = postcard::to_stdvec(&damaged).expect("serialise");
+        assert!(postcard::from_bytes::<FocusRecognizer>(&bytes).is_err());
+        let mut unsorted = recognizer();
+        unsorted.table.vocabulary = Strings::from_iter(["zebra", "apple"]);
+        unsorted.table.uses = vec![1, 1];
+        let bytes = postcard::to_stdvec(&unsorted).expect("serialise");
+        assert!(postcard::from_bytes::<FocusRecognizer>(&bytes).is_err());
     }
 
     #[test]

@@ -186,12 +186,7 @@ impl Kindred {
         };
         let library = generation.load_library()?;
         let index = SearchIndex::open(&generation.index_dir())?;
-        let analyzer = QuestionAnalyzer::new(
-            library
-                .catalog
-                .names()
-                .map(|(name, id, preferred)| (name, id.0, preferred)),
-        );
+        let analyzer = QuestionAnalyzer::with_recognizer(generation.load_focus()?);
         let flagship = library.catalog.by_slug(FLAGSHIP).map(|c| c.id.0);
         let phenotypes = match generation.load_phenotypes()? {
             Some(bytes) => Some(kindred_phenotype::PhenotypeIndex::from_bytes(&bytes)?),

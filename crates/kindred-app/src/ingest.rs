@@ -237,6 +237,12 @@ pub fn ingest_with(
         progress.stage("saving", None);
         generation.save(&sources, &library)?;
         generation.save_phenotypes(&phenotypes.to_bytes()?)?;
+        generation.save_focus(&kindred_answer::FocusRecognizer::new(
+            library
+                .catalog
+                .names()
+                .map(|(name, id, preferred)| (name, id.0, preferred)),
+        ))?;
         Ok(())
     })();
     if let Err(e) = result {

@@ -2,8 +2,8 @@
 //!
 //! ```text
 //! <data-dir>/library/CURRENT          name of the live generation ("gen-000004")
-//! <data-dir>/library/gen-000004/      sources.bin, library.bin, phenotypes.bin, index/ (written by
-//!                                     kindred-index)
+//! <data-dir>/library/gen-000004/      sources.bin, library.bin, phenotypes.bin, focus.bin, index/
+//!                                     (written by kindred-index)
 //! <data-dir>/library/ingest.lock      held (flock) by the one ingest that may run
 //! ```
 //!
@@ -19,10 +19,15 @@ use std::path::{Path, PathBuf};
 use crate::{Error, Library, SourceData};
 
 /// Bumped whenever a stored type changes shape; older generations are then rebuilt, not misread.
-const FORMAT_VERSION: u32 = 3;
+/// 4: generations store the focus recogniser (`focus.bin`).
+const FORMAT_VERSION: u32 = 4;
 
 /// The phenotype index of a generation, written by `kindred-app` with the phenotype crate's format.
 const PHENOTYPES: &str = "phenotypes.bin";
+
+/// The focus recogniser of a generation, built at ingest so that start-up reads rather than
+/// builds it.
+const FOCUS: &str = "focus.bin";
 
 /// The library area of a data directory.
 #[derive(Debug, Clone)]
@@ -72,6 +77,17 @@ impl Generation {
         file.sync_all().map_err(|e| Error::io(&path, e))
     }
 
+    /// Loads the stored focus recogniser (its type is the answer engine's; this crate only keeps
+    /// it). A missing, damaged or older file is [`Error::Io`] or [`Error::Corrupt`] naming it.
+    pub fn load_focus<T: serde::de::DeserializeOwned>(&self) -> Result<T, Error> {
+        read_postcard(&self.dir.join(FOCUS))
+    }
+
+    /// Writes the focus recogniser, built from this generation's catalog.
+    pub fn save_focus<T: serde::Serialize>(&self, focus: &T) -> Result<(), Error> {
+        write_postcard(&self.dir.join(FOCUS), focus)
+    }
+
     /// Writes sources and built library.
     pub fn save(&self, sources: &[SourceData], library: &Library) -> Result<(), Error> {
         write_postcard(&self.dir.join("sources.bin"), &sources)?;
@@ -79,12 +95,16 @@ impl Generation {
     }
 }
 
+/// Writes `value` as the format version, the xxh3 checksum of the body, and the postcard body: a
+/// damaged file is then an error on load, not a table that parses but is wrong.
 fn write_postcard<T: serde::Serialize + ?Sized>(path: &Path, value: &T) -> Result<(), Error> {
-    let mut bytes = FORMAT_VERSION.to_le_bytes().to_vec();
-    bytes.extend(postcard::to_stdvec(value).map_err(|source| Error::Corrupt {
+    let body = postcard::to_stdvec(value).map_err(|source| Error::Corrupt {
         path: path.to_owned(),
         source,
-    })?);
+    })?;
+    let mut bytes = FORMAT_VERSION.to_le_bytes().to_vec();
+    bytes.extend(xxhash_rust::xxh3::xxh3_64(&body).to_le_bytes());
+    bytes.extend(body);
     let mut file = File::create(path).map_err(|e| Error::io(path, e))?;
     file.write_all(&bytes).map_err(|e| Error::io(path, e))?;
     file.sync_all().map_err(|e| Error::io(path, e))
@@ -96,10 +116,11 @@ fn read_postcard<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T, Error
         path: path.to_owned(),
         source,
     };
-    let (version, body) = bytes
-        .split_at_checked(4)
+    let (header, body) = bytes
+        .split_at_checked(12)
         .ok_or(corrupt(postcard::Error::DeserializeUnexpectedEnd))?;
-    if version != FORMAT_VERSION.to_le_bytes() {
+    let (version, checksum) = header.split_at(4);
+    if version != FORMAT_VERSION.to_le_bytes() || checksum != xxhash_rust::xxh3::xxh3_64(body).to_le_bytes() {
         return Err(corrupt(postcard::Error::DeserializeBadEncoding));
     }
     postcard::from_bytes(body).map_err(corrupt)

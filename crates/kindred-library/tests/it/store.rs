@@ -202,6 +202,39 @@ fn an_unreadable_library_file_is_corrupt_and_named() {
 }
 
 #[test]
+fn a_damaged_focus_file_is_corrupt_and_named() {
+    let data = tempfile::tempdir().unwrap();
+    let store = LibraryStore::new(data.path());
+    let dir = ingest(&store, 1);
+    let current = store.current().unwrap().unwrap();
+    let focus: Vec<(String, u32)> = vec![("dystonia".into(), 7), ("noonan syndrome".into(), 9)];
+    current.save_focus(&focus).unwrap();
+    assert_eq!(current.load_focus::<Vec<(String, u32)>>().unwrap(), focus);
+    let focus_bin = dir.join("focus.bin");
+    let valid = std::fs::read(&focus_bin).unwrap();
+    // A flipped count still parses: only the checksum tells.
+    let mut flipped = valid.clone();
+    let last = flipped.len() - 1;
+    flipped[last] ^= 0x01;
+    let cases: [(&str, Vec<u8>); 4] = [
+        ("empty", Vec::new()),
+        (
+            "another format version",
+            [&[99u8, 0, 0, 0][..], &valid[4..]].concat(),
+        ),
+        ("truncated", valid[..valid.len() - 3].to_vec()),
+        ("a flipped byte", flipped),
+    ];
+    for (case, bytes) in cases {
+        std::fs::write(&focus_bin, bytes).unwrap();
+        match current.load_focus::<Vec<(String, u32)>>() {
+            Err(Error::Corrupt { path, .. }) => assert_eq!(path, focus_bin, "{case}"),
+            other => panic!("{case}: expected Error::Corrupt, got {other:?}"),
+        }
+    }
+}
+
+#[test]
 fn a_missing_library_file_is_an_io_error_naming_it() {
     let data = tempfile::tempdir().unwrap();
     let store = LibraryStore::new(data.path());
