@@ -13,6 +13,34 @@ use crate::{Error, FLAGSHIP};
 /// Passages a word must occur in for the library to know it (fewer: a typo or a word it never uses).
 const MIN_KNOWN_DOC_FREQ: u64 = 3;
 
+/// Two words a patient wrote apart where the library writes one ("rib cage" → "ribcage", "heart
+/// burn" → "heartburn"): joined when both have at least three letters and the library knows the
+/// joined word. Everything else is kept as written.
+fn join_compounds(question: &str, known: &dyn Fn(&str) -> bool) -> String {
+    let plain = |word: &str| word.len() >= 3 && word.chars().all(|c| c.is_ascii_alphabetic());
+    let words: Vec<&str> = question.split_whitespace().collect();
+    let mut out: Vec<String> = Vec::with_capacity(words.len());
+    let mut idx = 0;
+    while idx < words.len() {
+        let word = words[idx];
+        if let Some(next) = words.get(idx + 1)
+            && plain(word)
+            && plain(next.trim_end_matches(|c: char| c.is_ascii_punctuation()))
+        {
+            let next_word = next.trim_end_matches(|c: char| c.is_ascii_punctuation());
+            let joined = format!("{word}{next_word}").to_lowercase();
+            if known(&joined) {
+                out.push(format!("{word}{next}"));
+                idx += 2;
+                continue;
+            }
+        }
+        out.push(word.to_owned());
+        idx += 1;
+    }
+    out.join(" ")
+}
+
 /// Field weights for Kindred's own retrieval: the question a passage answers and its condition's names
 /// count beside its text.
 const RETRIEVAL_WEIGHTS: FieldWeights = FieldWeights {
@@ -298,7 +326,8 @@ impl Kindred {
     /// Analyses a question.
     pub fn analyze(&self, question: &str) -> Analysis {
         let known = |word: &str| self.index.text_doc_freq(&kindred_text::stem(word)).0 >= MIN_KNOWN_DOC_FREQ;
-        self.analyzer.analyze(question, &known)
+        let question = join_compounds(question, &known);
+        self.analyzer.analyze(&question, &known)
     }
 
     /// How specific a name is, in `0..=1`: the squared IDF of its rarest word relative to a rare word.
@@ -911,5 +940,25 @@ broader condition it belongs to.",
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::join_compounds;
+
+    #[test]
+    fn words_written_apart_are_joined_only_when_the_library_knows_the_compound() {
+        let known = |word: &str| matches!(word, "ribcage" | "heartburn");
+        assert_eq!(
+            join_compounds("What causes rib cage pain?", &known),
+            "What causes ribcage pain?"
+        );
+        assert_eq!(join_compounds("bad heart burn.", &known), "bad heartburn.");
+        // Unknown compounds, short words and digits stay as written.
+        assert_eq!(
+            join_compounds("it may be my back pain 2 days", &known),
+            "it may be my back pain 2 days"
+        );
     }
 }

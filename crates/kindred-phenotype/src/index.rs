@@ -212,7 +212,12 @@ impl PhenotypeIndex {
             vocab_set.extend(stems.iter().cloned());
             raw.push((term as u32, source, n_words, stems));
         };
+        // Only phenotypic abnormalities are recognised: "left" or "generalized" describe, not name.
+        let abnormal = ontology.phenotypic_abnormalities();
         for (idx, term) in ontology.terms.iter().enumerate() {
+            if !abnormal[idx] {
+                continue;
+            }
             add(idx, MatchSource::Name, &term.name, &mut raw_patterns);
             for synonym in &term.synonyms {
                 let source = if synonym.layperson {

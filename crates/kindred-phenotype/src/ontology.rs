@@ -13,6 +13,9 @@ use fastobo::parser::Parser;
 
 use crate::Error;
 
+/// The root of the phenotypic-abnormality branch.
+const PHENOTYPIC_ABNORMALITY: &str = "HP:0000118";
+
 /// One synonym of a term.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Synonym {
@@ -129,6 +132,36 @@ impl Ontology {
         self.by_id.get(id).copied()
     }
 
+    /// For each term, whether it is a phenotypic abnormality: under `HP:0000118`, not in the
+    /// branches of modifiers ("Left", "Generalized"), inheritance, frequency or onset, which name
+    /// nothing a person has. An ontology without that root (a test sample) counts every term.
+    pub fn phenotypic_abnormalities(&self) -> Vec<bool> {
+        let Some(root) = self.index_of(PHENOTYPIC_ABNORMALITY) else {
+            return vec![true; self.terms.len()];
+        };
+        let mut known: Vec<Option<bool>> = vec![None; self.terms.len()];
+        known[root] = Some(true);
+        for term in 0..self.terms.len() {
+            self.is_under(term, &mut known);
+        }
+        known.into_iter().map(|k| k.unwrap_or(false)).collect()
+    }
+
+    /// Whether a term descends from the term marked `Some(true)` in `known` (the root).
+    fn is_under(&self, term: usize, known: &mut [Option<bool>]) -> bool {
+        if let Some(answer) = known[term] {
+            return answer;
+        }
+        // Marked first, so a cycle in a damaged file ends here.
+        known[term] = Some(false);
+        let answer = self.terms[term]
+            .parents
+            .iter()
+            .any(|&parent| self.is_under(parent, known));
+        known[term] = Some(answer);
+        answer
+    }
+
     /// Every ancestor of a term with its distance (1 for a parent), nearest first, the term excluded.
     pub fn ancestors(&self, term: usize) -> Vec<(usize, u32)> {
         let mut seen: HashMap<usize, u32> = HashMap::new();
@@ -202,6 +235,54 @@ id: HP:9999999
 name: Old term
 is_obsolete: true
 ";
+
+    #[test]
+    fn only_the_phenotypic_abnormality_branch_counts_when_the_ontology_has_it() {
+        let obo = "format-version: 1.2
+data-version: hp/releases/2025-01-16
+
+[Term]
+id: HP:0000001
+name: All
+
+[Term]
+id: HP:0000118
+name: Phenotypic abnormality
+is_a: HP:0000001
+
+[Term]
+id: HP:0001332
+name: Dystonia
+is_a: HP:0000118
+
+[Term]
+id: HP:0000473
+name: Torticollis
+is_a: HP:0001332
+
+[Term]
+id: HP:0012823
+name: Clinical modifier
+is_a: HP:0000001
+
+[Term]
+id: HP:0012835
+name: Left
+is_a: HP:0012823
+";
+        let ontology = Ontology::read_obo(obo.as_bytes(), Path::new("hp.obo")).unwrap();
+        let abnormal = ontology.phenotypic_abnormalities();
+        let names: Vec<&str> = ontology
+            .terms
+            .iter()
+            .zip(&abnormal)
+            .filter(|(_, a)| **a)
+            .map(|(t, _)| t.name.as_str())
+            .collect();
+        assert_eq!(names, vec!["Phenotypic abnormality", "Dystonia", "Torticollis"]);
+        let sample = Ontology::read_obo(SAMPLE.as_bytes(), Path::new("hp.obo")).unwrap();
+        assert!(sample.phenotypic_abnormalities().iter().all(|a| *a));
+    }
 
     #[test]
     fn keeps_names_synonyms_cuis_parents_and_drops_obsolete_terms() {
