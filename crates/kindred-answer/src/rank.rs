@@ -193,11 +193,12 @@ pub fn rank(
     // many of the other words it shares ("pills for dystonia" is not a page on diabetes pills).
     // When it names none, a passage is on it only by covering most of what was asked: the assumed
     // context is a tie-breaker, not a subject.
+    let speaks = |ranked: &Ranked| ranked.coverage >= weights.min_coverage_without_focus;
     let on_subject = |ranked: &Ranked, candidate: &Candidate<'_>| {
         if named_focus {
             candidate.focus_weight > 0.0
         } else {
-            ranked.coverage >= weights.min_coverage_without_focus
+            speaks(ranked)
         }
     };
     if analysis.shape.is_some() || analysis.aspect.is_some() {
@@ -223,13 +224,12 @@ pub fn rank(
     // With no named subject, only a passage that covers most of what was asked can answer: the
     // assumed context or a phenotype's pages do not outrank the passage that speaks to the words.
     if !named_focus {
-        let speaks = |r: &Ranked| r.coverage >= weights.min_coverage_without_focus;
         ranked.sort_by(|a, b| speaks(b).cmp(&speaks(a)).then(by_score(a, b)));
     }
     let Some(top) = ranked.first() else {
         return Decision::Abstain(no_support());
     };
-    if !named_focus && top.coverage < weights.min_coverage_without_focus {
+    if !named_focus && !speaks(top) {
         return Decision::Abstain(
             "Kindred's library has no passage that speaks to this question, so it does not answer rather than \
 guess. Try naming the condition, or browse the conditions A–Z."

@@ -23,13 +23,9 @@ fn join_compounds(question: &str, known: &dyn Fn(&str) -> bool) -> String {
     let mut idx = 0;
     while idx < words.len() {
         let word = words[idx];
-        if let Some(next) = words.get(idx + 1)
-            && plain(word)
-            && plain(next.trim_end_matches(|c: char| c.is_ascii_punctuation()))
-        {
+        if let Some(next) = words.get(idx + 1) {
             let next_word = next.trim_end_matches(|c: char| c.is_ascii_punctuation());
-            let joined = format!("{word}{next_word}").to_lowercase();
-            if known(&joined) {
+            if plain(word) && plain(next_word) && known(&format!("{word}{next_word}").to_lowercase()) {
                 out.push(format!("{word}{next}"));
                 idx += 2;
                 continue;
@@ -418,8 +414,9 @@ impl Kindred {
         // not name the question's subject: a passage must then still cover what was asked.
         let mut bridged = false;
         if named_symptoms_only && let Some(index) = &self.phenotypes {
-            for focus in crate::phenotype::foci(index, &matches) {
-                bridged |= !phenotypes.is_empty();
+            let foci = crate::phenotype::foci(index, &matches);
+            bridged = !foci.is_empty() && !phenotypes.is_empty();
+            for focus in foci {
                 let entry = weights.entry(focus.condition).or_default();
                 *entry = entry.max(focus.weight);
                 if let Some(condition) = self
@@ -611,13 +608,10 @@ rather than guess. Its official pages are linked."
             .iter()
             .map(|t| (t.as_str(), idf(t)))
             .collect();
-        let named = |id: &u32| {
-            self.library
-                .catalog
-                .get(kindred_library::ConditionId(*id))
-                .map_or_else(String::new, |c| c.name.clone())
-        };
-        let foci: Vec<(String, f32)> = focus_weights.iter().map(|(c, w)| (named(c), *w)).collect();
+        let foci: Vec<(String, f32)> = focus_weights
+            .iter()
+            .map(|(c, w)| (self.condition_name(*c), *w))
+            .collect();
         let top: Vec<(String, f32, f32)> = match decision {
             Decision::Answer(ranked) => ranked
                 .iter()
@@ -634,6 +628,15 @@ rather than guess. Its official pages are linked."
             Decision::Abstain(_) => Vec::new(),
         };
         tracing::debug!(?terms, ?foci, ?top, "ranked");
+    }
+
+    /// A condition's catalog name ("" for an unknown id).
+    fn condition_name(&self, id: u32) -> String {
+        self.library
+            .catalog
+            .get(kindred_library::ConditionId(id))
+            .map(|c| c.name.clone())
+            .unwrap_or_default()
     }
 
     /// Whether the library has text on a condition (a passage that is not a copy).
@@ -858,13 +861,7 @@ broader condition it belongs to.",
         decision: Decision,
         idf: &dyn Fn(&str) -> f32,
     ) -> AnswerJson {
-        let condition_name = |id: u32| {
-            self.library
-                .catalog
-                .get(kindred_library::ConditionId(id))
-                .map(|c| c.name.clone())
-                .unwrap_or_default()
-        };
+        let condition_name = |id: u32| self.condition_name(id);
         let mut focus: Vec<String> = Vec::new();
         for &id in shown {
             let name = condition_name(id);

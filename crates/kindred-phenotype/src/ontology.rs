@@ -139,27 +139,9 @@ impl Ontology {
         let Some(root) = self.index_of(PHENOTYPIC_ABNORMALITY) else {
             return vec![true; self.terms.len()];
         };
-        let mut known: Vec<Option<bool>> = vec![None; self.terms.len()];
-        known[root] = Some(true);
-        for term in 0..self.terms.len() {
-            self.is_under(term, &mut known);
-        }
-        known.into_iter().map(|k| k.unwrap_or(false)).collect()
-    }
-
-    /// Whether a term descends from the term marked `Some(true)` in `known` (the root).
-    fn is_under(&self, term: usize, known: &mut [Option<bool>]) -> bool {
-        if let Some(answer) = known[term] {
-            return answer;
-        }
-        // Marked first, so a cycle in a damaged file ends here.
-        known[term] = Some(false);
-        let answer = self.terms[term]
-            .parents
-            .iter()
-            .any(|&parent| self.is_under(parent, known));
-        known[term] = Some(answer);
-        answer
+        (0..self.terms.len())
+            .map(|term| term == root || self.ancestors(term).iter().any(|&(a, _)| a == root))
+            .collect()
     }
 
     /// Every ancestor of a term with its distance (1 for a parent), nearest first, the term excluded.
