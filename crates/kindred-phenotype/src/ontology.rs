@@ -63,7 +63,11 @@ impl Ontology {
         let mut version = None;
         let mut terms = Vec::new();
         let mut parent_ids: Vec<Vec<String>> = Vec::new();
-        for frame in fastobo::parser::DefaultParser::new(reader) {
+        // In file order: the threaded parser otherwise yields frames as its workers finish them,
+        // and term indexes (and everything built on them) would differ from run to run.
+        let mut parser = fastobo::parser::DefaultParser::new(reader);
+        parser.ordered(true);
+        for frame in parser {
             match frame.map_err(obo_error)? {
                 Frame::Header(header) => {
                     version = header.data_version().ok().map(|v| v.as_str().to_owned());
