@@ -325,6 +325,15 @@ impl FocusRecognizer {
     /// `known` tells whether a word occurs in the library's text (such words are never "corrected").
     pub fn recognize(&self, question: &str, known: &dyn Fn(&str) -> bool) -> Vec<FocusMatch> {
         let words = kindred_text::words(question);
+        // A writer who uses capitals writes acronyms in them: "I feel sad" is not *SAD*.
+        let cased = kindred_text::cased_words(question);
+        let writes_capitals = cased.len() == words.len() && question.chars().any(char::is_uppercase);
+        let lowercase_run = |start: usize, n: usize| {
+            writes_capitals
+                && cased[start..start + n]
+                    .iter()
+                    .all(|w| !w.chars().any(char::is_uppercase))
+        };
         let mut corrected_flags = Vec::with_capacity(words.len());
         let stems: Vec<String> = words
             .iter()
@@ -347,6 +356,7 @@ impl FocusRecognizer {
             }
             self.table
                 .entries(&run.join(" "))
+                .filter(|(_, name)| !(is_acronym(name) && lowercase_run(start, n)))
                 .map(|(condition, name)| FocusMatch {
                     condition,
                     name: name.to_owned(),
@@ -394,6 +404,12 @@ impl FocusRecognizer {
         });
         found
     }
+}
+
+/// Whether a catalog name is an acronym: two or more letters, all capitals ("SAD", "ALL").
+fn is_acronym(name: &str) -> bool {
+    let letters = name.chars().filter(|c| c.is_alphabetic());
+    letters.clone().count() >= 2 && letters.into_iter().all(char::is_uppercase)
 }
 
 fn strsim_distance(a: &str, b: &str) -> usize {
@@ -457,6 +473,17 @@ mod tests {
         unsorted.table.uses = vec![1, 1];
         let bytes = postcard::to_stdvec(&unsorted).expect("serialise");
         assert!(postcard::from_bytes::<FocusRecognizer>(&bytes).is_err());
+    }
+
+    #[test]
+    fn an_acronym_written_in_lowercase_by_someone_who_uses_capitals_is_a_word() {
+        let recognizer = FocusRecognizer::new([("SAD", 7, true), ("Seasonal affective disorder", 7, true)]);
+        let found = |q: &str| recognizer.recognize(q, &|_| true).len();
+        assert_eq!(found("I feel sad and tired"), 0);
+        assert_eq!(found("Is SAD worse in winter?"), 1);
+        // Someone who writes all in lowercase writes acronyms so too.
+        assert_eq!(found("is sad worse in winter"), 1);
+        assert_eq!(found("Is seasonal affective disorder treatable?"), 1);
     }
 
     #[test]

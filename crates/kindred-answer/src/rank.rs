@@ -21,6 +21,10 @@ pub struct Candidate<'a> {
     /// How strongly its condition is the question's focus: 1 for a recognised focus, less for
     /// related conditions or the assumed context, 0 otherwise.
     pub focus_weight: f32,
+    /// Its condition, if any: the passages of one condition make its page.
+    pub condition: Option<u32>,
+    /// Whether its condition is a rare disease.
+    pub rare: bool,
     /// Its section kind.
     pub section: SectionKind,
     /// Its text.
@@ -43,6 +47,12 @@ pub struct RankingWeights {
     pub coverage: f32,
     /// Below this coverage of the question's content, with no focus recognised, we abstain.
     pub min_coverage_without_focus: f32,
+    /// With no focus recognised, the share of coverage that is the whole page's (the union of its
+    /// candidate passages) rather than the passage's own.
+    pub page_share: f32,
+    /// With no focus recognised, what a rare disease's passage loses: a description in everyday
+    /// words is a common condition's before a rare one's.
+    pub rare_penalty: f32,
 }
 
 impl Default for RankingWeights {
@@ -52,13 +62,15 @@ impl Default for RankingWeights {
             focus: 1.2,
             section: 0.8,
             coverage: 1.2,
-            min_coverage_without_focus: 0.6,
+            min_coverage_without_focus: 0.4,
+            page_share: 0.5,
+            rare_penalty: 0.6,
         }
     }
 }
 
 impl RankingWeights {
-    /// Reads `KINDRED_RANKING="bm25,focus,section,coverage[,min_coverage_without_focus]"` for tuning
+    /// Reads `KINDRED_RANKING="bm25,focus,section,coverage[,min_coverage_without_focus[,page_share[,rare_penalty]]]"` for tuning
     /// experiments; defaults otherwise.
     pub fn from_env() -> RankingWeights {
         let mut weights = RankingWeights::default();
@@ -73,8 +85,15 @@ impl RankingWeights {
                     ..weights
                 };
             }
-            if let Some(min_coverage) = values.get(4) {
-                weights.min_coverage_without_focus = *min_coverage;
+            for (slot, value) in [
+                &mut weights.min_coverage_without_focus,
+                &mut weights.page_share,
+                &mut weights.rare_penalty,
+            ]
+            .into_iter()
+            .zip(values.iter().skip(4))
+            {
+                *slot = *value;
             }
         }
         weights
@@ -90,6 +109,8 @@ pub struct Ranked {
     pub score: f32,
     /// Coverage of the question's content terms.
     pub coverage: f32,
+    /// How many of the question's content terms the passage or its page has.
+    pub terms: u32,
 }
 
 /// What the engine decided.
@@ -162,18 +183,43 @@ pub fn rank(
     }
     let max_bm25 = candidates.iter().map(|c| c.bm25).fold(0.0f32, f32::max).max(1e-6);
     let term_idf: Vec<f32> = analysis.content_terms.iter().take(64).map(|t| idf(t)).collect();
+    // What a condition's page says is the union of what its passages say: a question describing
+    // several symptoms is answered by the page that describes them all, though each passage has
+    // only some.
+    let mut page_present: std::collections::HashMap<u32, u64> = std::collections::HashMap::new();
+    for c in candidates {
+        if let Some(condition) = c.condition {
+            *page_present.entry(condition).or_default() |= c.present;
+        }
+    }
+    let page_share = if named_focus { 0.0 } else { weights.page_share };
+    let rare_penalty = if named_focus { 0.0 } else { weights.rare_penalty };
     let mut ranked: Vec<Ranked> = candidates
         .iter()
         .map(|c| {
-            let cov = coverage(&term_idf, c.present);
+            // A passage's own words, and with no subject named, its page's too.
+            let page_present = c.condition.and_then(|id| page_present.get(&id)).copied();
+            let own = coverage(&term_idf, c.present);
+            let cov = match page_present {
+                Some(present) if page_share > 0.0 => {
+                    (1.0 - page_share) * own + page_share * coverage(&term_idf, present)
+                }
+                _ => own,
+            };
+            let terms = match page_present {
+                Some(present) if page_share > 0.0 => (c.present | present).count_ones(),
+                _ => c.present.count_ones(),
+            };
             let score = weights.bm25 * (c.bm25 / max_bm25)
                 + weights.focus * c.focus_weight
                 + weights.section * section_match(&analysis.types, c.section)
-                + weights.coverage * cov;
+                + weights.coverage * cov
+                - if c.rare { rare_penalty } else { 0.0 };
             Ranked {
                 passage_idx: c.passage_idx,
                 score,
                 coverage: cov,
+                terms,
             }
         })
         .collect();
@@ -193,7 +239,11 @@ pub fn rank(
     // many of the other words it shares ("pills for dystonia" is not a page on diabetes pills).
     // When it names none, a passage is on it only by covering most of what was asked: the assumed
     // context is a tie-breaker, not a subject.
-    let speaks = |ranked: &Ranked| ranked.coverage >= weights.min_coverage_without_focus;
+    // Sharing one word of several is incidental ("capital" in "the capital of France").
+    let needed_terms = term_idf.len().min(2) as u32;
+    let speaks = |ranked: &Ranked| {
+        ranked.coverage >= weights.min_coverage_without_focus && ranked.terms >= needed_terms
+    };
     let on_subject = |ranked: &Ranked, candidate: &Candidate<'_>| {
         if named_focus {
             candidate.focus_weight > 0.0
@@ -337,6 +387,82 @@ pub fn short_answer(analysis: &Analysis, text: &str, idf: &dyn Fn(&str) -> f32) 
 mod tests {
     use super::*;
     use crate::QuestionAnalyzer;
+
+    fn candidate(passage_idx: u32, condition: u32, rare: bool, present: u64) -> Candidate<'static> {
+        Candidate {
+            passage_idx,
+            bm25: 1.0,
+            focus_weight: 0.0,
+            condition: Some(condition),
+            rare,
+            section: SectionKind::Overview,
+            text: "",
+            present,
+        }
+    }
+
+    fn top(decision: &Decision) -> Option<u32> {
+        match decision {
+            Decision::Answer(ranked) => ranked.first().map(|r| r.passage_idx),
+            Decision::Abstain(_) => None,
+        }
+    }
+
+    #[test]
+    fn a_description_is_answered_by_the_page_that_describes_all_of_it() {
+        let analysis = QuestionAnalyzer::new([("Dystonia", 0, true)])
+            .analyze("ankles swollen, breath short, tired legs", &|_| false);
+        assert_eq!(analysis.content_terms.len(), 6, "{:?}", analysis.content_terms);
+        // Passage 1 alone has half the words; passage 2's page (with passage 3) has them all.
+        let candidates = [
+            candidate(1, 10, false, 0b000111),
+            candidate(2, 20, false, 0b000111),
+            candidate(3, 20, false, 0b111000),
+        ];
+        let decision = rank(
+            &analysis,
+            &candidates,
+            &RankingWeights::default(),
+            &|_| 1.0,
+            3,
+            false,
+        );
+        assert_eq!(top(&decision), Some(2));
+    }
+
+    #[test]
+    fn a_description_is_a_common_conditions_before_a_rare_ones() {
+        let analysis =
+            QuestionAnalyzer::new([("Dystonia", 0, true)]).analyze("ankles swollen by evening", &|_| false);
+        let candidates = [candidate(1, 10, true, 0b111), candidate(2, 20, false, 0b111)];
+        let decision = rank(
+            &analysis,
+            &candidates,
+            &RankingWeights::default(),
+            &|_| 1.0,
+            3,
+            false,
+        );
+        assert_eq!(top(&decision), Some(2));
+    }
+
+    #[test]
+    fn one_shared_word_of_several_is_no_answer() {
+        let analysis = QuestionAnalyzer::new([("Dystonia", 0, true)])
+            .analyze("what is the capital of France?", &|_| false);
+        assert_eq!(analysis.content_terms.len(), 2, "{:?}", analysis.content_terms);
+        // Half the question's weight, but one word of two.
+        let candidates = [candidate(1, 10, false, 0b01), candidate(2, 20, false, 0b10)];
+        let decision = rank(
+            &analysis,
+            &candidates,
+            &RankingWeights::default(),
+            &|_| 1.0,
+            3,
+            false,
+        );
+        assert_eq!(top(&decision), None);
+    }
 
     #[test]
     fn short_answer_prefers_expected_shape() {

@@ -52,6 +52,11 @@ const MAX_QUERY_TERMS: usize = 24;
 const GLOBAL_CANDIDATES: usize = 100;
 /// Candidates taken from the focus conditions' passages.
 const FOCUS_CANDIDATES: usize = 400;
+/// Conditions whose pages are read whole for a question that names none.
+const PAGES_READ: usize = 10;
+/// Share of their evidence the conditions a question's phenotypes point to keep as foci when it
+/// names no condition: a tie-breaker.
+const DESCRIBED_PHENOTYPE_WEIGHT: f32 = 0.1;
 /// Focus weight of a recognised condition's broader or narrower relatives.
 const RELATED_WEIGHT: f32 = 0.35;
 /// Below this specificity a recognised name is an ordinary word ("Surgery", "Genes"), not a focus.
@@ -181,8 +186,6 @@ struct FocusWeights {
     context: Option<u32>,
     /// Phenotypes the question describes (HPO names).
     phenotypes: Vec<String>,
-    /// Whether conditions bridged from phenotypes are foci.
-    bridged: bool,
 }
 
 /// An open library, ready to answer.
@@ -195,6 +198,8 @@ pub struct Kindred {
     generation: kindred_library::Generation,
     /// The phenotype index, when the generation has one.
     phenotypes: Option<kindred_phenotype::PhenotypeIndex>,
+    /// Conditions HPO annotates as rare diseases, sorted (computed on first use).
+    rare: std::sync::OnceLock<Vec<u32>>,
     /// Passages with text per condition, for lists (computed on first use).
     pub(crate) passage_counts: std::sync::OnceLock<HashMap<u32, usize>>,
     /// Full documents by id, for source pages (loaded on first use: `ask` never needs them).
@@ -224,6 +229,7 @@ impl Kindred {
             flagship,
             weights: RankingWeights::from_env(),
             generation,
+            rare: std::sync::OnceLock::new(),
             passage_counts: std::sync::OnceLock::new(),
             documents: std::sync::OnceLock::new(),
         }))
@@ -410,15 +416,22 @@ impl Kindred {
                 .iter()
                 .any(|m| !m.negated && index.is_some_and(|index| index.is_identity(m.term, *id)))
         });
-        // Phenotypes read only from definitions' words ("restlessness") weigh their conditions but do
-        // not name the question's subject: a passage must then still cover what was asked.
-        let mut bridged = false;
+        // When the question names nothing, the page that speaks to its words answers it (rank
+        // weighs coverage of the question by the passage and its page); the conditions its
+        // phenotypes point to only break ties. HPO links rare diseases through their annotations,
+        // and a description in everyday words is seldom one: as foci they outranked the common
+        // condition whose page says what was written (lay-dev top-1 0.50 with them, 0.65 without).
+        let described = recognised.is_empty();
         if named_symptoms_only && let Some(index) = &self.phenotypes {
-            let foci = crate::phenotype::foci(index, &matches);
-            bridged = !foci.is_empty() && !phenotypes.is_empty();
-            for focus in foci {
+            let scale = if described {
+                DESCRIBED_PHENOTYPE_WEIGHT
+            } else {
+                1.0
+            };
+            for focus in crate::phenotype::foci(index, &matches) {
+                let weight = scale * focus.weight;
                 let entry = weights.entry(focus.condition).or_default();
-                *entry = entry.max(focus.weight);
+                *entry = entry.max(weight);
                 if let Some(condition) = self
                     .library
                     .catalog
@@ -426,15 +439,17 @@ impl Kindred {
                 {
                     for related in &condition.broader {
                         let entry = weights.entry(related.0).or_default();
-                        *entry = entry.max(RELATED_WEIGHT * focus.weight);
+                        *entry = entry.max(RELATED_WEIGHT * weight);
                     }
                 }
             }
         }
+        // A question with neither a name nor a symptom ("is there a cure?") is about the flagship;
+        // one that describes symptoms leans to it only a little.
         let mut context = None;
         if let Some(flagship) = self.flagship {
             let entry = weights.entry(flagship).or_default();
-            if recognised.is_empty() && !bridged {
+            if described && phenotypes.is_empty() {
                 *entry = entry.max(CONTEXT_WEIGHT);
                 context = Some(flagship);
             } else {
@@ -446,7 +461,6 @@ impl Kindred {
             shown: shown.into_iter().map(|(id, _)| id).collect(),
             context,
             phenotypes,
-            bridged,
         }
     }
 
@@ -458,7 +472,6 @@ impl Kindred {
             mut shown,
             mut context,
             mut phenotypes,
-            mut bridged,
         } = self.focus_weights(&analysis);
         // Words of names too ordinary to be a focus stay content the passage must speak to.
         analysis.focus.retain(|f| {
@@ -467,20 +480,28 @@ impl Kindred {
         analysis.content_terms = analysis.content_terms_without_focus();
         // Long messages carry many incidental words; the rarest ones carry the question.
         let query_terms = self.query_terms(&analysis.terms);
+        let global = self
+            .index
+            .search(&query_terms, RETRIEVAL_WEIGHTS, None, GLOBAL_CANDIDATES)?;
+        // A question that names nothing is answered by the page that describes it: the pages of
+        // the best passages' conditions are read whole, so that rank can see what each page says.
+        let page_conditions = if shown.is_empty() {
+            self.first_conditions(global.iter().map(|h| h.passage_idx), PAGES_READ)
+        } else {
+            Vec::new()
+        };
         let mut hits: HashMap<u32, kindred_index::Hit> = HashMap::new();
         let mut add = |hit: kindred_index::Hit| {
             let entry = hits.entry(hit.passage_idx).or_insert(hit);
             entry.score = entry.score.max(hit.score);
         };
-        for hit in self
-            .index
-            .search(&query_terms, RETRIEVAL_WEIGHTS, None, GLOBAL_CANDIDATES)?
-        {
+        for hit in global {
             add(hit);
         }
-        if !focus_weights.is_empty() {
-            let mut conditions: Vec<u32> = focus_weights.keys().copied().collect();
+        if !focus_weights.is_empty() || !page_conditions.is_empty() {
+            let mut conditions: Vec<u32> = focus_weights.keys().copied().chain(page_conditions).collect();
             conditions.sort_unstable();
+            conditions.dedup();
             for hit in self.index.search(
                 &query_terms,
                 RETRIEVAL_WEIGHTS,
@@ -519,13 +540,18 @@ impl Kindred {
                 shown,
                 context,
                 phenotypes,
-                bridged,
             } = self.focus_weights(&analysis);
             for (condition, weight) in demoted {
                 let entry = focus_weights.entry(condition).or_default();
                 *entry = entry.max(weight);
             }
         }
+        let rare = self.rare.get_or_init(|| {
+            self.phenotypes
+                .as_ref()
+                .map(kindred_phenotype::PhenotypeIndex::rare_conditions)
+                .unwrap_or_default()
+        });
         let presence = self.index.term_presence(&hits, &analysis.content_terms)?;
         let candidates: Vec<Candidate<'_>> = hits
             .iter()
@@ -541,6 +567,10 @@ impl Kindred {
                     passage_idx: hit.passage_idx,
                     bm25: hit.score,
                     focus_weight,
+                    condition: passage.condition.map(|c| c.0),
+                    rare: passage
+                        .condition
+                        .is_some_and(|c| rare.binary_search(&c.0).is_ok()),
                     section: passage.section,
                     text: self.library.text_of(passage),
                     present,
@@ -549,21 +579,7 @@ impl Kindred {
             .collect();
         let mut by_bm25: Vec<&Candidate<'_>> = candidates.iter().collect();
         by_bm25.sort_by(|a, b| b.bm25.total_cmp(&a.bm25).then(a.passage_idx.cmp(&b.passage_idx)));
-        let mut closest: Vec<u32> = Vec::new();
-        for candidate in by_bm25 {
-            if let Some(condition) = self
-                .library
-                .passages
-                .get(candidate.passage_idx as usize)
-                .and_then(|p| p.condition)
-                && !closest.contains(&condition.0)
-            {
-                closest.push(condition.0);
-                if closest.len() == MAX_CONDITION_LINKS {
-                    break;
-                }
-            }
-        }
+        let closest = self.first_conditions(by_bm25.iter().map(|c| c.passage_idx), MAX_CONDITION_LINKS);
         let idf = |term: &str| self.idf(term);
         let gaps = self.gaps(&shown);
         let decision = if gaps.only_missing_medicines && analysis.safety == kindred_answer::Safety::Clear {
@@ -581,7 +597,7 @@ rather than guess. Its official pages are linked."
                 &self.weights,
                 &idf,
                 limit,
-                !shown.is_empty() || bridged,
+                !shown.is_empty(),
             )
         };
         if tracing::enabled!(tracing::Level::DEBUG) {
@@ -631,6 +647,26 @@ rather than guess. Its official pages are linked."
     }
 
     /// A condition's catalog name ("" for an unknown id).
+    /// The first `limit` distinct conditions of passages, in their order.
+    fn first_conditions(&self, passages: impl Iterator<Item = u32>, limit: usize) -> Vec<u32> {
+        let mut conditions: Vec<u32> = Vec::new();
+        for passage_idx in passages {
+            if conditions.len() == limit {
+                break;
+            }
+            if let Some(condition) = self
+                .library
+                .passages
+                .get(passage_idx as usize)
+                .and_then(|p| p.condition)
+                && !conditions.contains(&condition.0)
+            {
+                conditions.push(condition.0);
+            }
+        }
+        conditions
+    }
+
     fn condition_name(&self, id: u32) -> String {
         self.library
             .catalog

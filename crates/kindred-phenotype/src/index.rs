@@ -359,6 +359,22 @@ impl PhenotypeIndex {
         })
     }
 
+    /// The conditions HPO annotates as rare diseases (OMIM, Orphanet: matched by name to
+    /// `phenotype.hpoa`), sorted. A description that names nothing is a common condition's before
+    /// a rare one's.
+    pub fn rare_conditions(&self) -> Vec<u32> {
+        let mut rare: Vec<u32> = self
+            .terms
+            .iter()
+            .flat_map(|t| t.links.iter())
+            .filter(|(_, kind)| *kind == LinkKind::Disease)
+            .map(|(condition, _)| *condition)
+            .collect();
+        rare.sort_unstable();
+        rare.dedup();
+        rare
+    }
+
     /// Serialises the index.
     pub fn to_bytes(&self) -> Result<Vec<u8>, Error> {
         let mut bytes = FORMAT_VERSION.to_le_bytes().to_vec();

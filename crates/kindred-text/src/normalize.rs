@@ -83,8 +83,22 @@ pub fn collapse_whitespace(text: &str) -> String {
 /// Folds text for name matching: lowercase, ASCII apostrophes and hyphens become spaces or vanish,
 /// accents stripped, whitespace collapsed. `"Parkinson’s Disease"` → `"parkinsons disease"`.
 pub fn fold_for_match(text: &str) -> String {
+    fold(text, true)
+}
+
+/// The words of [`fold_for_match`] with their case kept, one for each folded word:
+/// `"I feel SAD"` → `["I", "feel", "SAD"]`. Acronyms are told from ordinary words by it.
+pub fn cased_words(text: &str) -> Vec<String> {
+    fold(text, false)
+        .split(' ')
+        .filter(|w| !w.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+fn fold(text: &str, lower: bool) -> String {
     if text.is_ascii() {
-        return fold_ascii(text);
+        return fold_ascii(text, lower);
     }
     let mut out = String::with_capacity(text.len());
     let mut last_space = true;
@@ -93,8 +107,10 @@ pub fn fold_for_match(text: &str) -> String {
             continue;
         }
         if c.is_alphanumeric() {
-            for lower in c.to_lowercase() {
-                out.push(lower);
+            if lower {
+                out.extend(c.to_lowercase());
+            } else {
+                out.push(c);
             }
             last_space = false;
         } else if matches!(c, '\'' | '’' | '‘' | '`') {
@@ -110,13 +126,13 @@ pub fn fold_for_match(text: &str) -> String {
     out
 }
 
-/// [`fold_for_match`] for ASCII text, without Unicode decomposition: the same result, much faster.
-fn fold_ascii(text: &str) -> String {
+/// [`fold`] for ASCII text, without Unicode decomposition: the same result, much faster.
+fn fold_ascii(text: &str, lower: bool) -> String {
     let mut out = String::with_capacity(text.len());
     let mut last_space = true;
     for byte in text.bytes() {
         if byte.is_ascii_alphanumeric() {
-            out.push(char::from(byte.to_ascii_lowercase()));
+            out.push(char::from(if lower { byte.to_ascii_lowercase() } else { byte }));
             last_space = false;
         } else if matches!(byte, b'\'' | b'`') {
             // possessive and elision marks vanish

@@ -16,11 +16,14 @@ const DYSTONIA_FAMILY: &[&str] = &[
     "spasm",
 ];
 
-/// Lay descriptions the phenotype layer answers today. Still answered from other pages (issue 10,
-/// part 2): "my neck keeps pulling to the left and my head turns by itself", "my eyelids keep
-/// closing on their own and I blink all the time", "my voice sounds strained and strangled when I
-/// talk", "my foot turns in when I walk".
-const LAY_DESCRIPTIONS: &[&str] = &["my hand cramps when I write and my fingers curl around the pen"];
+/// Lay descriptions of the neck, eyelids, foot and writing hand. Still answered from another page:
+/// the voice ("my voice sounds strained and strangled when I talk" cites *Voice Disorders*).
+const LAY_DESCRIPTIONS: &[&str] = &[
+    "my neck keeps pulling to the left and my head turns by itself",
+    "my eyelids keep closing on their own and I blink all the time",
+    "my foot turns in when I walk",
+    "my hand cramps when I write and my fingers curl around the pen",
+];
 
 fn top_title(answer: &Value) -> String {
     answer["answers"]
