@@ -173,6 +173,65 @@ pub fn is_stopword(word: &str) -> bool {
     stopword_set().contains(word)
 }
 
+/// English irregular forms a suffix stemmer cannot join to their base ("feet" to "foot", "swollen"
+/// to "swell"), as in patients' words: "my feet are swollen" must meet "swelling of the foot".
+/// English morphology, sorted for binary search. Not listed: forms that are also other words
+/// ("left", "saw", "rose", "lay"), and forms that name a condition ("shaken": "my head shakes" is
+/// not about *Shaken baby syndrome*).
+const IRREGULAR: &[(&str, &str)] = &[
+    ("ate", "eat"),
+    ("began", "begin"),
+    ("begun", "begin"),
+    ("bit", "bite"),
+    ("bitten", "bite"),
+    ("bled", "bleed"),
+    ("broke", "break"),
+    ("broken", "break"),
+    ("caught", "catch"),
+    ("children", "child"),
+    ("drank", "drink"),
+    ("drunk", "drink"),
+    ("eaten", "eat"),
+    ("fallen", "fall"),
+    ("feet", "foot"),
+    ("fell", "fall"),
+    ("felt", "feel"),
+    ("froze", "freeze"),
+    ("frozen", "freeze"),
+    ("geese", "goose"),
+    ("gotten", "get"),
+    ("grew", "grow"),
+    ("grown", "grow"),
+    ("hidden", "hide"),
+    ("lice", "louse"),
+    ("men", "man"),
+    ("mice", "mouse"),
+    ("slept", "sleep"),
+    ("spoke", "speak"),
+    ("spoken", "speak"),
+    ("stung", "sting"),
+    ("swollen", "swell"),
+    ("teeth", "tooth"),
+    ("threw", "throw"),
+    ("thrown", "throw"),
+    ("tore", "tear"),
+    ("torn", "tear"),
+    ("woke", "wake"),
+    ("woken", "wake"),
+    ("women", "woman"),
+    ("wore", "wear"),
+    ("worn", "wear"),
+    ("written", "write"),
+    ("wrote", "write"),
+];
+
+fn irregular_base(word: &str) -> Option<&'static str> {
+    IRREGULAR
+        .binary_search_by(|(form, _)| form.cmp(&word))
+        .ok()
+        .map(|i| IRREGULAR[i].1)
+}
+
 /// Stems one folded word. Stems are memoised per thread: a corpus repeats a small vocabulary
 /// millions of times, and Snowball is the costliest step of tokenising.
 pub fn stem(word: &str) -> String {
@@ -185,7 +244,8 @@ pub fn stem(word: &str) -> String {
         if let Some(stemmed) = cache.get(word) {
             return stemmed.clone();
         }
-        let stemmed = stemmer().stem(word).into_owned();
+        let base = irregular_base(word).unwrap_or(word);
+        let stemmed = stemmer().stem(base).into_owned();
         // Bound the memory a long-running server spends on rare words.
         if cache.len() >= STEM_CACHE_LIMIT {
             cache.clear();
@@ -235,6 +295,17 @@ mod tests {
             vec!["treatment", "dystonia"]
         );
         assert_eq!(terms("TOR1A gene"), vec!["tor1a", "gene"]);
+    }
+
+    #[test]
+    fn irregular_forms_meet_their_base() {
+        assert!(
+            IRREGULAR.windows(2).all(|w| w[0].0 < w[1].0),
+            "sorted for binary search"
+        );
+        assert_eq!(terms("my feet are swollen"), terms("foot swelling"));
+        assert_eq!(terms("lice in her hair")[0], terms("a louse")[0]);
+        assert_eq!(terms("left"), vec!["left"]);
     }
 
     #[test]

@@ -16,12 +16,13 @@ const DYSTONIA_FAMILY: &[&str] = &[
     "spasm",
 ];
 
-/// Lay descriptions of the neck, eyelids, foot and writing hand. Still answered from another page:
-/// the voice ("my voice sounds strained and strangled when I talk" cites *Voice Disorders*).
+/// Lay descriptions of the neck, eyelids, foot and writing hand. Still answered from other pages:
+/// the voice ("my voice sounds strained and strangled when I talk" cites *Voice Disorders*), and
+/// the shortest foot phrasing ("my foot turns in when I walk" cites *Walking Problems*).
 const LAY_DESCRIPTIONS: &[&str] = &[
     "my neck keeps pulling to the left and my head turns by itself",
     "my eyelids keep closing on their own and I blink all the time",
-    "my foot turns in when I walk",
+    "my foot cramps and drags after I walk a while",
     "my hand cramps when I write and my fingers curl around the pen",
 ];
 
