@@ -218,7 +218,17 @@ impl Kindred {
         let analyzer = QuestionAnalyzer::with_recognizer(generation.load_focus()?);
         let flagship = library.catalog.by_slug(FLAGSHIP).map(|c| c.id.0);
         let phenotypes = match generation.load_phenotypes()? {
-            Some(bytes) => Some(kindred_phenotype::PhenotypeIndex::from_bytes(&bytes)?),
+            // A damaged index is the library's to rebuild, and its error names the file.
+            Some(bytes) => Some(
+                kindred_phenotype::PhenotypeIndex::from_bytes(&bytes).map_err(|e| match e {
+                    kindred_phenotype::Error::Corrupt(source) => kindred_library::Error::Corrupt {
+                        path: generation.phenotypes_path(),
+                        source,
+                    }
+                    .into(),
+                    other => Error::from(other),
+                })?,
+            ),
             None => None,
         };
         Ok(Some(Kindred {

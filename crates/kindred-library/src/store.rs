@@ -62,12 +62,17 @@ impl Generation {
     /// The stored phenotype index (its bytes, which the phenotype crate reads), or `None` for a
     /// generation built without one.
     pub fn load_phenotypes(&self) -> Result<Option<Vec<u8>>, Error> {
-        let path = self.dir.join(PHENOTYPES);
+        let path = self.phenotypes_path();
         match std::fs::read(&path) {
             Ok(bytes) => Ok(Some(bytes)),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
             Err(e) => Err(Error::io(path, e)),
         }
+    }
+
+    /// Where the phenotype index is stored, for errors that name it.
+    pub fn phenotypes_path(&self) -> PathBuf {
+        self.dir.join(PHENOTYPES)
     }
 
     /// Writes the phenotype index's bytes.

@@ -65,3 +65,26 @@ fn the_analysis_names_phenotypes_never_a_diagnosis() {
         "a denied phenotype is not understood as present: {phenotypes:?}"
     );
 }
+
+#[test]
+fn a_damaged_phenotype_index_is_named_and_rebuilt() {
+    let dir = crate::library_copy();
+    let library = dir.path().join("library");
+    let generation = std::fs::read_to_string(library.join("CURRENT")).unwrap();
+    let stored = library.join(generation.trim()).join("phenotypes.bin");
+    let bytes = std::fs::read(&stored).unwrap();
+    std::fs::write(&stored, &bytes[..bytes.len() / 2]).unwrap();
+
+    let stats = crate::run(dir.path(), &["stats"]);
+    assert!(!stats.status.success());
+    let stderr = String::from_utf8_lossy(&stats.stderr);
+    assert!(
+        stderr.contains("phenotypes.bin"),
+        "the error names the file: {stderr}"
+    );
+
+    // Asking rebuilds the library rather than failing or answering without the phenotype layer.
+    let answer = ask_json_lines(dir.path(), &["I have a wry neck"], &[]);
+    let phenotypes = answer[0]["analysis"]["phenotypes"].to_string();
+    assert!(phenotypes.contains("Torticollis"), "{phenotypes}");
+}
