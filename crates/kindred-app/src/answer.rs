@@ -556,12 +556,18 @@ impl Kindred {
                 *entry = entry.max(weight);
             }
         }
-        let rare = self.rare.get_or_init(|| {
-            self.phenotypes
-                .as_ref()
-                .map(kindred_phenotype::PhenotypeIndex::rare_conditions)
-                .unwrap_or_default()
-        });
+        // Only a question that names nothing weighs rarity: one that names its subject, like most,
+        // does not pay for the list.
+        let rare: &[u32] = if shown.is_empty() {
+            self.rare.get_or_init(|| {
+                self.phenotypes
+                    .as_ref()
+                    .map(kindred_phenotype::PhenotypeIndex::rare_conditions)
+                    .unwrap_or_default()
+            })
+        } else {
+            &[]
+        };
         let presence = self.index.term_presence(&hits, &analysis.content_terms)?;
         let candidates: Vec<Candidate<'_>> = hits
             .iter()
