@@ -198,17 +198,17 @@ pub fn rank(
         .iter()
         .map(|c| {
             // A passage's own words, and with no subject named, its page's too.
-            let page_present = c.condition.and_then(|id| page_present.get(&id)).copied();
-            let own = coverage(&term_idf, c.present);
-            let cov = match page_present {
-                Some(present) if page_share > 0.0 => {
-                    (1.0 - page_share) * own + page_share * coverage(&term_idf, present)
-                }
-                _ => own,
-            };
-            let terms = match page_present {
-                Some(present) if page_share > 0.0 => (c.present | present).count_ones(),
-                _ => c.present.count_ones(),
+            let page = c
+                .condition
+                .and_then(|id| page_present.get(&id))
+                .filter(|_| page_share > 0.0);
+            let (cov, terms) = match page {
+                Some(&page) => (
+                    (1.0 - page_share) * coverage(&term_idf, c.present)
+                        + page_share * coverage(&term_idf, page),
+                    (c.present | page).count_ones(),
+                ),
+                None => (coverage(&term_idf, c.present), c.present.count_ones()),
             };
             let score = weights.bm25 * (c.bm25 / max_bm25)
                 + weights.focus * c.focus_weight
@@ -401,8 +401,16 @@ mod tests {
         }
     }
 
-    fn top(decision: &Decision) -> Option<u32> {
-        match decision {
+    /// The passage that answers a question naming no condition, if any.
+    fn top_unnamed(analysis: &Analysis, candidates: &[Candidate<'_>]) -> Option<u32> {
+        match rank(
+            analysis,
+            candidates,
+            &RankingWeights::default(),
+            &|_| 1.0,
+            3,
+            false,
+        ) {
             Decision::Answer(ranked) => ranked.first().map(|r| r.passage_idx),
             Decision::Abstain(_) => None,
         }
@@ -419,15 +427,7 @@ mod tests {
             candidate(2, 20, false, 0b000111),
             candidate(3, 20, false, 0b111000),
         ];
-        let decision = rank(
-            &analysis,
-            &candidates,
-            &RankingWeights::default(),
-            &|_| 1.0,
-            3,
-            false,
-        );
-        assert_eq!(top(&decision), Some(2));
+        assert_eq!(top_unnamed(&analysis, &candidates), Some(2));
     }
 
     #[test]
@@ -435,15 +435,7 @@ mod tests {
         let analysis =
             QuestionAnalyzer::new([("Dystonia", 0, true)]).analyze("ankles swollen by evening", &|_| false);
         let candidates = [candidate(1, 10, true, 0b111), candidate(2, 20, false, 0b111)];
-        let decision = rank(
-            &analysis,
-            &candidates,
-            &RankingWeights::default(),
-            &|_| 1.0,
-            3,
-            false,
-        );
-        assert_eq!(top(&decision), Some(2));
+        assert_eq!(top_unnamed(&analysis, &candidates), Some(2));
     }
 
     #[test]
@@ -453,15 +445,7 @@ mod tests {
         assert_eq!(analysis.content_terms.len(), 2, "{:?}", analysis.content_terms);
         // Half the question's weight, but one word of two.
         let candidates = [candidate(1, 10, false, 0b01), candidate(2, 20, false, 0b10)];
-        let decision = rank(
-            &analysis,
-            &candidates,
-            &RankingWeights::default(),
-            &|_| 1.0,
-            3,
-            false,
-        );
-        assert_eq!(top(&decision), None);
+        assert_eq!(top_unnamed(&analysis, &candidates), None);
     }
 
     #[test]

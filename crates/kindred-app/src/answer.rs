@@ -662,7 +662,6 @@ rather than guess. Its official pages are linked."
         tracing::debug!(?terms, ?foci, ?top, "ranked");
     }
 
-    /// A condition's catalog name ("" for an unknown id).
     /// The first `limit` distinct conditions of passages, in their order.
     fn first_conditions(&self, passages: impl Iterator<Item = u32>, limit: usize) -> Vec<u32> {
         let mut conditions: Vec<u32> = Vec::new();
@@ -683,6 +682,7 @@ rather than guess. Its official pages are linked."
         conditions
     }
 
+    /// A condition's catalog name ("" for an unknown id).
     fn condition_name(&self, id: u32) -> String {
         self.library
             .catalog

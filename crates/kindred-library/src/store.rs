@@ -77,7 +77,7 @@ impl Generation {
 
     /// Writes the phenotype index's bytes.
     pub fn save_phenotypes(&self, bytes: &[u8]) -> Result<(), Error> {
-        let path = self.dir.join(PHENOTYPES);
+        let path = self.phenotypes_path();
         let mut file = File::create(&path).map_err(|e| Error::io(&path, e))?;
         file.write_all(bytes).map_err(|e| Error::io(&path, e))?;
         file.sync_all().map_err(|e| Error::io(&path, e))

@@ -12,7 +12,7 @@ mod terms;
 mod typed;
 
 pub use fingerprint::{Fingerprint, containment, shingle_fingerprint};
-pub use normalize::{cased_words, collapse_whitespace, fold_for_match, normalize, repair_mojibake, slugify};
+pub use normalize::{collapse_whitespace, fold_for_match, normalize, repair_mojibake, slugify};
 pub use sentences::sentences;
-pub use terms::{STOPWORDS, is_stopword, stem, terms, within_edit_distance, words};
+pub use terms::{STOPWORDS, cased_words, is_stopword, stem, terms, within_edit_distance, words};
 pub use typed::{Lines, TypedTextProblem, check_typed_text, is_invisible};

@@ -86,17 +86,8 @@ pub fn fold_for_match(text: &str) -> String {
     fold(text, true)
 }
 
-/// The words of [`fold_for_match`] with their case kept, one for each folded word:
-/// `"I feel SAD"` → `["I", "feel", "SAD"]`. Acronyms are told from ordinary words by it.
-pub fn cased_words(text: &str) -> Vec<String> {
-    fold(text, false)
-        .split(' ')
-        .filter(|w| !w.is_empty())
-        .map(str::to_owned)
-        .collect()
-}
-
-fn fold(text: &str, lower: bool) -> String {
+/// [`fold_for_match`], or with `lower` false the same with case kept.
+pub(crate) fn fold(text: &str, lower: bool) -> String {
     if text.is_ascii() {
         return fold_ascii(text, lower);
     }

@@ -259,7 +259,17 @@ const STEM_CACHE_LIMIT: usize = 200_000;
 
 /// The folded words of a text, in order, stopwords included.
 pub fn words(text: &str) -> Vec<String> {
-    fold_for_match(text)
+    split_words(&fold_for_match(text))
+}
+
+/// The words of [`words`] with their case kept, one for each: `"I feel SAD"` → `["I", "feel",
+/// "SAD"]`. Acronyms are told from ordinary words by it.
+pub fn cased_words(text: &str) -> Vec<String> {
+    split_words(&crate::normalize::fold(text, false))
+}
+
+fn split_words(folded: &str) -> Vec<String> {
+    folded
         .split(' ')
         .filter(|w| !w.is_empty())
         .map(str::to_owned)
