@@ -143,7 +143,15 @@ const TYPE_CUES: &[(SectionKind, &[&str])] = &[
             "progress",
             "recover",
             "recovery",
-            "go away",
+            // "Will it go away?" asks the outlook; "bumps that won't go away" describes them.
+            "will it go away",
+            "will they go away",
+            "will this go away",
+            "does it go away",
+            "do they go away",
+            "ever go away",
+            "go away on its own",
+            "go away by itself",
             "stages",
         ],
     ),
@@ -195,8 +203,11 @@ const TYPE_CUES: &[(SectionKind, &[&str])] = &[
             "stop using",
             "how to take",
             "when to take",
-            "in the morning",
-            "in the evening",
+            // "Pain in the morning" is when a symptom comes; taking something then is a medicine's use.
+            "take it in the",
+            "take them in the",
+            "taken in the morning",
+            "taken at night",
             "ingredient",
             "ingredients",
             "how much",
@@ -496,5 +507,30 @@ mod tests {
         );
         assert_eq!(question_types("What is dystonia?"), vec![SectionKind::Overview]);
         assert_eq!(question_types("is there a cure?"), vec![SectionKind::Treatment]);
+    }
+
+    #[test]
+    fn a_description_of_when_or_how_long_asks_no_type() {
+        // When a symptom comes, and that it stays, describe it: neither is a medicine's use or
+        // the outlook.
+        for described in [
+            "my heel hurts when I take the first steps in the morning",
+            "rough little bumps on my fingers that won't go away",
+            "my neck is stiff in the evening",
+        ] {
+            assert_eq!(
+                question_types(described),
+                vec![SectionKind::Overview],
+                "{described}"
+            );
+        }
+        assert_eq!(
+            question_types("will it go away on its own?"),
+            vec![SectionKind::Outlook]
+        );
+        assert_eq!(
+            question_types("should I take it in the morning or at night"),
+            vec![SectionKind::DrugUse]
+        );
     }
 }

@@ -574,6 +574,9 @@ mod tests {
         "can botox injections help my son",
         "I'm scared, will I die from dystonia",
         "my dad had a stroke years ago, can that cause dystonia",
+        "I get gassy, bloated and have loose stools every time I drink milk or eat ice cream",
+        "my stomach hurts when I drink milk while taking my pills",
+        "I drink water with my medicine, is that why I pee so much",
     ];
 
     #[test]

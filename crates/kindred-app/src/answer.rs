@@ -57,6 +57,10 @@ const PAGES_READ: usize = 10;
 /// Share of their evidence the conditions a question's phenotypes point to keep as foci when it
 /// names no condition: a tie-breaker.
 const DESCRIBED_PHENOTYPE_WEIGHT: f32 = 0.1;
+/// Content words besides a named symptom that make a report a description of more than it.
+const MIN_DESCRIBED_TERMS: usize = 3;
+/// Share of its focus weight a named symptom keeps in a description of more than it.
+const NAMED_SYMPTOM_WEIGHT: f32 = 0.5;
 /// Focus weight of a recognised condition's broader or narrower relatives.
 const RELATED_WEIGHT: f32 = 0.35;
 /// Below this specificity a recognised name is an ordinary word ("Surgery", "Genes"), not a focus.
@@ -186,6 +190,9 @@ struct FocusWeights {
     context: Option<u32>,
     /// Phenotypes the question describes (HPO names).
     phenotypes: Vec<String>,
+    /// Whether the question names no condition other than symptoms it describes ("a pounding
+    /// headache on one side with flashing lights"): it is read as a description.
+    described: bool,
 }
 
 /// An open library, ready to answer.
@@ -426,12 +433,18 @@ impl Kindred {
                 .iter()
                 .any(|m| !m.negated && index.is_some_and(|index| index.is_identity(m.term, *id)))
         });
-        // When the question names nothing, the page that speaks to its words answers it (rank
-        // weighs coverage of the question by the passage and its page); the conditions its
-        // phenotypes point to only break ties. HPO links rare diseases through their annotations,
-        // and a description in everyday words is seldom one: as foci they outranked the common
-        // condition whose page says what was written (lay-dev top-1 0.50 with them, 0.65 without).
-        let described = recognised.is_empty();
+        // When the question names nothing, or reports symptoms of which it names some ("I get a
+        // pounding headache on one side with flashing lights"), the page that speaks to its words
+        // answers it (rank weighs coverage of the question by the passage and its page); the
+        // conditions its phenotypes point to only break ties. HPO links rare diseases through
+        // their annotations, and a description in everyday words is seldom one: as foci they
+        // outranked the common condition whose page says what was written (lay-dev top-1 0.50
+        // with them, 0.65 without). "What is edema?" and "can stress make my dystonia worse?" ask
+        // about the symptom they name: they are not descriptions.
+        let described = recognised.is_empty()
+            || named_symptoms_only
+                && analysis.content_terms.len() >= MIN_DESCRIBED_TERMS
+                && is_report(&analysis.question);
         if named_symptoms_only && let Some(index) = &self.phenotypes {
             let scale = if described {
                 DESCRIBED_PHENOTYPE_WEIGHT
@@ -459,11 +472,18 @@ impl Kindred {
         let mut context = None;
         if let Some(flagship) = self.flagship {
             let entry = weights.entry(flagship).or_default();
-            if described && phenotypes.is_empty() {
+            if recognised.is_empty() && phenotypes.is_empty() {
                 *entry = entry.max(CONTEXT_WEIGHT);
                 context = Some(flagship);
             } else {
                 *entry = entry.max(BACKGROUND_CONTEXT_WEIGHT);
+            }
+        }
+        // A named symptom is one of the things described, not the subject: its own page competes
+        // with the pages that describe the rest.
+        if described {
+            for (id, weight) in &recognised {
+                weights.insert(*id, NAMED_SYMPTOM_WEIGHT * weight);
             }
         }
         FocusWeights {
@@ -471,6 +491,7 @@ impl Kindred {
             shown: shown.into_iter().map(|(id, _)| id).collect(),
             context,
             phenotypes,
+            described,
         }
     }
 
@@ -482,6 +503,7 @@ impl Kindred {
             mut shown,
             mut context,
             mut phenotypes,
+            mut described,
         } = self.focus_weights(&analysis);
         // Words of names too ordinary to be a focus stay content the passage must speak to.
         analysis.focus.retain(|f| {
@@ -495,7 +517,7 @@ impl Kindred {
             .search(&query_terms, RETRIEVAL_WEIGHTS, None, GLOBAL_CANDIDATES)?;
         // A question that names nothing is answered by the page that describes it: the pages of
         // the best passages' conditions are read whole, so that rank can see what each page says.
-        let page_conditions = if shown.is_empty() {
+        let page_conditions = if described {
             self.first_conditions(global.iter().map(|h| h.passage_idx), PAGES_READ)
         } else {
             Vec::new()
@@ -550,15 +572,16 @@ impl Kindred {
                 shown,
                 context,
                 phenotypes,
+                described,
             } = self.focus_weights(&analysis);
             for (condition, weight) in demoted {
                 let entry = focus_weights.entry(condition).or_default();
                 *entry = entry.max(weight);
             }
         }
-        // Only a question that names nothing weighs rarity: one that names its subject, like most,
-        // does not pay for the list.
-        let rare: &[u32] = if shown.is_empty() {
+        // Only a description weighs rarity: a question that names its subject, like most, does not
+        // pay for the list.
+        let rare: &[u32] = if described {
             self.rare.get_or_init(|| {
                 self.phenotypes
                     .as_ref()
@@ -607,14 +630,7 @@ rather than guess. Its official pages are linked."
                     .to_owned(),
             )
         } else {
-            kindred_answer::rank(
-                &analysis,
-                &candidates,
-                &self.weights,
-                &idf,
-                limit,
-                !shown.is_empty(),
-            )
+            kindred_answer::rank(&analysis, &candidates, &self.weights, &idf, limit, !described)
         };
         if tracing::enabled!(tracing::Level::DEBUG) {
             self.trace_ranking(&analysis, &focus_weights, &decision, &idf);
@@ -821,8 +837,14 @@ broader condition it belongs to.",
                     .name
                     .chars()
                     .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit());
+            // A one-word other name ("crack" for Cocaine, "snow", "glue" for Cyanoacrylates) is as
+            // often an ordinary word, however seldom the library writes it.
+            let alias = found.n_words == 1
+                && !self
+                    .condition_name(found.condition)
+                    .eq_ignore_ascii_case(&found.name);
             if unsupported.contains(&found.condition)
-                || !acronym && !self.is_ordinary_name(found.condition, &name_terms)?
+                || !acronym && !alias && !self.is_ordinary_name(found.condition, &name_terms)?
             {
                 continue;
             }
@@ -992,9 +1014,45 @@ broader condition it belongs to.",
     }
 }
 
+/// Whether a message reports on someone ("my heel hurts", "he tugs at his ear") rather than asks
+/// about a thing it names ("can stress make my dystonia worse?", "ischemic syncope define?").
+fn is_report(message: &str) -> bool {
+    const PERSON: &[&str] = &[
+        "i", "im", "ive", "id", "me", "my", "myself", "we", "our", "us", "he", "she", "hes", "shes", "his",
+        "her", "him", "himself", "herself",
+    ];
+    const ASKING: &[&str] = &[
+        "what", "whats", "how", "why", "when", "where", "which", "who", "can", "could", "is", "are", "does",
+        "do", "did", "should", "will", "would", "may", "might", "define",
+    ];
+    let words = kindred_text::words(message);
+    words.iter().any(|w| PERSON.contains(&w.as_str()))
+        && words.first().is_some_and(|w| !ASKING.contains(&w.as_str()))
+}
+
 #[cfg(test)]
 mod tests {
-    use super::join_compounds;
+    use super::{is_report, join_compounds};
+
+    #[test]
+    fn a_report_on_someone_is_told_from_a_question_about_a_thing() {
+        for report in [
+            "my heel hurts in the morning",
+            "toddler keeps tugging at his ear",
+            "I can't fall asleep",
+            "She's always thirsty",
+        ] {
+            assert!(is_report(report), "{report}");
+        }
+        for question in [
+            "ischemic syncope stroke diagnoses define?",
+            "NSAIDs and erectile dysfunction",
+            "can stress make my dystonia worse?",
+            "what should I do about my headaches",
+        ] {
+            assert!(!is_report(question), "{question}");
+        }
+    }
 
     #[test]
     fn words_written_apart_are_joined_only_when_the_library_knows_the_compound() {

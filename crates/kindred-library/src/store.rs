@@ -21,7 +21,7 @@ use crate::{Error, Library, SourceData};
 /// Bumped whenever a stored type changes shape; older generations are then rebuilt, not misread.
 /// 4: generations store the focus recogniser (`focus.bin`). 5: terms join irregular forms to their
 /// base ("feet" → "foot"), so the index and the stored recognisers must be rebuilt.
-const FORMAT_VERSION: u32 = 5;
+const FORMAT_VERSION: u32 = 6;
 
 /// The phenotype index of a generation, written by `kindred-app` with the phenotype crate's format.
 const PHENOTYPES: &str = "phenotypes.bin";

@@ -14,7 +14,7 @@ use crate::recognize::{self, MatchSource, PatternView, PhenotypeMatch};
 use crate::{Annotations, Error, Ontology};
 
 /// Bumped whenever the stored shape changes.
-const FORMAT_VERSION: u32 = 1;
+const FORMAT_VERSION: u32 = 2;
 /// A word in more than this fraction of the library's passages is ordinary: it names no phenotype
 /// alone, and counts for nothing in a definition match.
 const COMMON_FRACTION: f32 = 0.03;

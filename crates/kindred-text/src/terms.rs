@@ -156,6 +156,42 @@ pub const STOPWORDS: &[&str] = &[
     "something",
     "thing",
     "things",
+    // The contractions of the Snowball English list, as `fold_for_match` writes them (the
+    // apostrophe dropped): "won't go away" carries no more signal than "will not". Left out are
+    // those that fold to another word: "we'll" (well), "she'll" (shell), "he'll" (hell), "I'll"
+    // (ill), "let's" (lets).
+    "arent",
+    "cant",
+    "cannot",
+    "couldnt",
+    "didnt",
+    "doesnt",
+    "dont",
+    "hadnt",
+    "hasnt",
+    "havent",
+    "hes",
+    "isnt",
+    "mustnt",
+    "neednt",
+    "shes",
+    "shouldnt",
+    "thats",
+    "theres",
+    "theyd",
+    "theyll",
+    "theyre",
+    "theyve",
+    "wasnt",
+    "werent",
+    "weve",
+    "whats",
+    "wont",
+    "wouldnt",
+    "youd",
+    "youll",
+    "youre",
+    "youve",
 ];
 
 fn stemmer() -> &'static Stemmer {
@@ -305,6 +341,11 @@ mod tests {
             vec!["treatment", "dystonia"]
         );
         assert_eq!(terms("TOR1A gene"), vec!["tor1a", "gene"]);
+        // Contractions are function words, written with or without the apostrophe.
+        assert_eq!(terms("bumps that won't go away"), vec!["bump", "go", "away"]);
+        assert_eq!(terms("I can’t sleep, it doesnt stop"), vec!["sleep", "stop"]);
+        // A contraction that folds to another word is that word.
+        assert_eq!(terms("I feel ill"), vec!["feel", "ill"]);
     }
 
     #[test]
