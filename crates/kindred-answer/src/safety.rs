@@ -409,6 +409,8 @@ mod tests {
         "worst headache of my life",
         "I think my dad is having a stroke",
         "crushing chest pain",
+        "my husband is choking and can't speak",
+        "my dad snores and now he is not breathing",
         "I have chest pain",
         "my chest feels tight and heavy",
         "pain in my chest spreading to my left arm",
@@ -575,6 +577,8 @@ mod tests {
         "I'm scared, will I die from dystonia",
         "my dad had a stroke years ago, can that cause dystonia",
         "I get gassy, bloated and have loose stools every time I drink milk or eat ice cream",
+        "my voice cracks and gets choked off when I speak",
+        "my partner says I stop breathing while I snore",
         "my stomach hurts when I drink milk while taking my pills",
         "I drink water with my medicine, is that why I pee so much",
     ];
