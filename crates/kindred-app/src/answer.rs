@@ -57,6 +57,9 @@ const PAGES_READ: usize = 10;
 /// Share of their evidence the conditions a question's phenotypes point to keep as foci when it
 /// names no condition: a tie-breaker.
 const DESCRIBED_PHENOTYPE_WEIGHT: f32 = 0.1;
+/// The coverage gate for a description in which HPO recognises a symptom (else the ranking's own,
+/// 0.4). On the lay sets 0.25–0.3 answer the same or better; 0.3 is the cautious end.
+const PHENOTYPE_MIN_COVERAGE: f32 = 0.3;
 /// Content words besides a named symptom that make a report a description of more than it.
 const MIN_DESCRIBED_TERMS: usize = 3;
 /// Share of its focus weight a named symptom keeps in a description of more than it.
@@ -630,7 +633,15 @@ rather than guess. Its official pages are linked."
                     .to_owned(),
             )
         } else {
-            kindred_answer::rank(&analysis, &candidates, &self.weights, &idf, limit, !described)
+            // A symptom HPO names is evidence that the question is a medical one: its description
+            // may be answered on less of its wording ("my knees creak and grind" was left
+            // unanswered for a word in no passage), while "who won the football game" still is not.
+            let mut weights = self.weights;
+            if !phenotypes.is_empty() {
+                weights.min_coverage_without_focus =
+                    weights.min_coverage_without_focus.min(PHENOTYPE_MIN_COVERAGE);
+            }
+            kindred_answer::rank(&analysis, &candidates, &weights, &idf, limit, !described)
         };
         if tracing::enabled!(tracing::Level::DEBUG) {
             self.trace_ranking(&analysis, &focus_weights, &decision, &idf);

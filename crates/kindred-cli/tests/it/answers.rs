@@ -53,6 +53,12 @@ golden! {
     causes: "what causes dystonia" => Expect::TopSection("causes"),
     off_topic_geography: "what is the capital of France?" => Expect::Abstain,
     off_topic_sports: "who won the football game last night" => Expect::Abstain,
+    // Descriptions: a named symptom among others described is not the subject; a recognised
+    // symptom lets a description be answered on less of its wording.
+    described_headache: "I get a pounding headache on one side with flashing lights before it starts" =>
+        Expect::TopText("migraine"),
+    described_knees: "My mom's knees are stiff every morning, they creak and grind and ache after she walks" =>
+        Expect::TopText("osteoarthritis"),
     self_dosing_botox: "how many units of botox should I inject in my neck?" => Expect::Abstain,
     self_dosing_baclofen: "how much baclofen should I take for my dystonia?" => Expect::Abstain,
     red_flag_breathing: "I have dystonia and now I have trouble breathing" => Expect::SafetyNotice,
