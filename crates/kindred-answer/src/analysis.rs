@@ -206,8 +206,12 @@ const TYPE_CUES: &[(SectionKind, &[&str])] = &[
             // "Pain in the morning" is when a symptom comes; taking something then is a medicine's use.
             "take it in the",
             "take them in the",
+            "take it at night",
+            "take them at night",
             "taken in the morning",
             "taken at night",
+            "in the morning or",
+            "at bedtime",
             "ingredient",
             "ingredients",
             "how much",
@@ -528,9 +532,12 @@ mod tests {
             question_types("will it go away on its own?"),
             vec![SectionKind::Outlook]
         );
-        assert_eq!(
-            question_types("should I take it in the morning or at night"),
-            vec![SectionKind::DrugUse]
-        );
+        for timing in [
+            "should I take it in the morning or at night",
+            "is levothyroxine better in the morning or evening",
+            "can I take my pills at bedtime",
+        ] {
+            assert!(question_types(timing).contains(&SectionKind::DrugUse), "{timing}");
+        }
     }
 }

@@ -165,7 +165,8 @@ fn coverage(term_idf: &[f32], present: u64) -> f32 {
 const RERANK_DEPTH: usize = 30;
 
 /// Ranks candidates and decides whether to answer. `idf` gives a term's inverse document frequency;
-/// `named_focus` says whether the question named a condition the caller accepted as its focus.
+/// `named_focus` says whether the question named a subject the caller accepted as its focus; a
+/// description (nothing named, or only symptoms among others described) is ranked without one.
 pub fn rank(
     analysis: &Analysis,
     candidates: &[Candidate<'_>],

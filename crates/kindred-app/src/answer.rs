@@ -443,9 +443,16 @@ impl Kindred {
         // their annotations, and a description in everyday words is seldom one: as foci they
         // outranked the common condition whose page says what was written (lay-dev top-1 0.50
         // with them, 0.65 without). "What is edema?" and "can stress make my dystonia worse?" ask
-        // about the symptom they name: they are not descriptions.
+        // about the symptom they name: they are not descriptions. Nor is a report that names the
+        // flagship or its relatives (HPO names dystonia, torticollis and blepharospasm as
+        // phenotypes): "I was diagnosed with blepharospasm and my eyes…" is about blepharospasm.
+        let names_flagship = self.flagship.is_some_and(|flagship| {
+            let concept = self.concept_of(flagship);
+            recognised.iter().any(|(id, _)| concept.binary_search(id).is_ok())
+        });
         let described = recognised.is_empty()
             || named_symptoms_only
+                && !names_flagship
                 && analysis.content_terms.len() >= MIN_DESCRIBED_TERMS
                 && is_report(&analysis.question);
         if named_symptoms_only && let Some(index) = &self.phenotypes {
@@ -518,13 +525,15 @@ impl Kindred {
         let global = self
             .index
             .search(&query_terms, RETRIEVAL_WEIGHTS, None, GLOBAL_CANDIDATES)?;
-        // A question that names nothing is answered by the page that describes it: the pages of
-        // the best passages' conditions are read whole, so that rank can see what each page says.
+        // A description is answered by the page that describes it: the pages of the best
+        // passages' conditions are read whole, so that rank can see what each page says.
+        let described_pages = self.first_conditions(global.iter().map(|h| h.passage_idx), PAGES_READ);
         let page_conditions = if described {
-            self.first_conditions(global.iter().map(|h| h.passage_idx), PAGES_READ)
+            described_pages.clone()
         } else {
             Vec::new()
         };
+        let pages_read = described;
         let mut hits: HashMap<u32, kindred_index::Hit> = HashMap::new();
         let mut add = |hit: kindred_index::Hit| {
             let entry = hits.entry(hit.passage_idx).or_insert(hit);
@@ -534,15 +543,8 @@ impl Kindred {
             add(hit);
         }
         if !focus_weights.is_empty() || !page_conditions.is_empty() {
-            let mut conditions: Vec<u32> = focus_weights.keys().copied().chain(page_conditions).collect();
-            conditions.sort_unstable();
-            conditions.dedup();
-            for hit in self.index.search(
-                &query_terms,
-                RETRIEVAL_WEIGHTS,
-                Some(&conditions),
-                FOCUS_CANDIDATES,
-            )? {
+            let conditions = focus_weights.keys().copied().chain(page_conditions).collect();
+            for hit in self.search_pages(&query_terms, conditions)? {
                 add(hit);
             }
         }
@@ -580,6 +582,25 @@ impl Kindred {
             for (condition, weight) in demoted {
                 let entry = focus_weights.entry(condition).or_default();
                 *entry = entry.max(weight);
+            }
+            // Without the dropped name, the question may have become a description: its pages are
+            // read now.
+            if described && !pages_read {
+                let known = hits.len();
+                for hit in self.search_pages(&query_terms, described_pages)? {
+                    let original = self
+                        .library
+                        .passages
+                        .get(hit.passage_idx as usize)
+                        .is_some_and(|p| p.copy_of.is_none());
+                    let seen = hits[..known]
+                        .binary_search_by_key(&hit.passage_idx, |h| h.passage_idx)
+                        .is_ok();
+                    if original && !seen {
+                        hits.push(hit);
+                    }
+                }
+                hits.sort_by_key(|h| h.passage_idx);
             }
         }
         // Only a description weighs rarity: a question that names its subject, like most, does not
@@ -651,6 +672,22 @@ rather than guess. Its official pages are linked."
         answer.see_also = gaps.see_also;
         answer.analysis.phenotypes = phenotypes;
         Ok(answer)
+    }
+
+    /// The best passages of some conditions' pages for the query.
+    fn search_pages(
+        &self,
+        query_terms: &[String],
+        mut conditions: Vec<u32>,
+    ) -> Result<Vec<kindred_index::Hit>, Error> {
+        conditions.sort_unstable();
+        conditions.dedup();
+        Ok(self.index.search(
+            query_terms,
+            RETRIEVAL_WEIGHTS,
+            Some(&conditions),
+            FOCUS_CANDIDATES,
+        )?)
     }
 
     /// What ranking saw, for `KINDRED_LOG=kindred_app=debug`: content terms with their IDF, the
@@ -1036,9 +1073,13 @@ fn is_report(message: &str) -> bool {
         "what", "whats", "how", "why", "when", "where", "which", "who", "can", "could", "is", "are", "does",
         "do", "did", "should", "will", "would", "may", "might", "define",
     ];
+    const GREETING: &[&str] = &["hi", "hello", "hey", "dear", "please", "thanks", "thank", "you"];
     let words = kindred_text::words(message);
     words.iter().any(|w| PERSON.contains(&w.as_str()))
-        && words.first().is_some_and(|w| !ASKING.contains(&w.as_str()))
+        && words
+            .iter()
+            .find(|w| !GREETING.contains(&w.as_str()))
+            .is_some_and(|w| !ASKING.contains(&w.as_str()))
 }
 
 #[cfg(test)]
@@ -1060,6 +1101,7 @@ mod tests {
             "NSAIDs and erectile dysfunction",
             "can stress make my dystonia worse?",
             "what should I do about my headaches",
+            "Hi, can my daughter take this with her asthma?",
         ] {
             assert!(!is_report(question), "{question}");
         }

@@ -20,7 +20,8 @@ use crate::{Error, Library, SourceData};
 
 /// Bumped whenever a stored type changes shape; older generations are then rebuilt, not misread.
 /// 4: generations store the focus recogniser (`focus.bin`). 5: terms join irregular forms to their
-/// base ("feet" → "foot"), so the index and the stored recognisers must be rebuilt.
+/// base ("feet" → "foot"), so the index and the stored recognisers must be rebuilt. 6: contractions
+/// ("wont", "cant") became stopwords, which changes the same.
 const FORMAT_VERSION: u32 = 6;
 
 /// The phenotype index of a generation, written by `kindred-app` with the phenotype crate's format.

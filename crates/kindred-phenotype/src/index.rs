@@ -13,7 +13,8 @@ use serde::{Deserialize, Serialize};
 use crate::recognize::{self, MatchSource, PatternView, PhenotypeMatch};
 use crate::{Annotations, Error, Ontology};
 
-/// Bumped whenever the stored shape changes.
+/// Bumped whenever the stored shape changes, or the stems it stores do. 2: contractions became
+/// stopwords.
 const FORMAT_VERSION: u32 = 2;
 /// A word in more than this fraction of the library's passages is ordinary: it names no phenotype
 /// alone, and counts for nothing in a definition match.
