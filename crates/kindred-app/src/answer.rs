@@ -522,42 +522,19 @@ impl Kindred {
         analysis.content_terms = analysis.content_terms_without_focus();
         // Long messages carry many incidental words; the rarest ones carry the question.
         let query_terms = self.query_terms(&analysis.terms);
-        let global = self
+        let mut found = self
             .index
             .search(&query_terms, RETRIEVAL_WEIGHTS, None, GLOBAL_CANDIDATES)?;
         // A description is answered by the page that describes it: the pages of the best
         // passages' conditions are read whole, so that rank can see what each page says.
-        let described_pages = self.first_conditions(global.iter().map(|h| h.passage_idx), PAGES_READ);
-        let page_conditions = if described {
-            described_pages.clone()
-        } else {
-            Vec::new()
-        };
+        let described_pages = self.first_conditions(found.iter().map(|h| h.passage_idx), PAGES_READ);
         let pages_read = described;
-        let mut hits: HashMap<u32, kindred_index::Hit> = HashMap::new();
-        let mut add = |hit: kindred_index::Hit| {
-            let entry = hits.entry(hit.passage_idx).or_insert(hit);
-            entry.score = entry.score.max(hit.score);
-        };
-        for hit in global {
-            add(hit);
-        }
+        let page_conditions: &[u32] = if pages_read { &described_pages } else { &[] };
         if !focus_weights.is_empty() || !page_conditions.is_empty() {
-            let conditions = focus_weights.keys().copied().chain(page_conditions).collect();
-            for hit in self.search_pages(&query_terms, conditions)? {
-                add(hit);
-            }
+            let conditions = focus_weights.keys().chain(page_conditions).copied().collect();
+            found.extend(self.search_pages(&query_terms, conditions)?);
         }
-        let mut hits: Vec<kindred_index::Hit> = hits
-            .into_values()
-            .filter(|h| {
-                self.library
-                    .passages
-                    .get(h.passage_idx as usize)
-                    .is_some_and(|p| p.copy_of.is_none())
-            })
-            .collect();
-        hits.sort_by_key(|h| h.passage_idx);
+        let mut hits = self.original_hits(found);
         let unsupported = self.unsupported_ordinary_foci(&analysis, &shown, &hits)?;
         if !unsupported.is_empty() {
             // Its words become words a passage must speak to, and its pages count a little.
@@ -586,21 +563,8 @@ impl Kindred {
             // Without the dropped name, the question may have become a description: its pages are
             // read now.
             if described && !pages_read {
-                let known = hits.len();
-                for hit in self.search_pages(&query_terms, described_pages)? {
-                    let original = self
-                        .library
-                        .passages
-                        .get(hit.passage_idx as usize)
-                        .is_some_and(|p| p.copy_of.is_none());
-                    let seen = hits[..known]
-                        .binary_search_by_key(&hit.passage_idx, |h| h.passage_idx)
-                        .is_ok();
-                    if original && !seen {
-                        hits.push(hit);
-                    }
-                }
-                hits.sort_by_key(|h| h.passage_idx);
+                let pages = self.search_pages(&query_terms, described_pages)?;
+                hits = self.original_hits(hits.into_iter().chain(pages));
             }
         }
         // Only a description weighs rarity: a question that names its subject, like most, does not
@@ -672,6 +636,26 @@ rather than guess. Its official pages are linked."
         answer.see_also = gaps.see_also;
         answer.analysis.phenotypes = phenotypes;
         Ok(answer)
+    }
+
+    /// Hits with one entry per passage (its best score), copies left out, in passage order.
+    fn original_hits(&self, hits: impl IntoIterator<Item = kindred_index::Hit>) -> Vec<kindred_index::Hit> {
+        let mut best: HashMap<u32, kindred_index::Hit> = HashMap::new();
+        for hit in hits {
+            let entry = best.entry(hit.passage_idx).or_insert(hit);
+            entry.score = entry.score.max(hit.score);
+        }
+        let mut hits: Vec<kindred_index::Hit> = best
+            .into_values()
+            .filter(|h| {
+                self.library
+                    .passages
+                    .get(h.passage_idx as usize)
+                    .is_some_and(|p| p.copy_of.is_none())
+            })
+            .collect();
+        hits.sort_by_key(|h| h.passage_idx);
+        hits
     }
 
     /// The best passages of some conditions' pages for the query.

@@ -157,9 +157,9 @@ pub const STOPWORDS: &[&str] = &[
     "thing",
     "things",
     // The contractions of the Snowball English list (and "cannot"), as `fold_for_match` writes
-    // them (the apostrophe dropped): "won't go away" carries no more signal than "will not". Left out are
-    // those that fold to another word: "we'll" (well), "she'll" (shell), "he'll" (hell), "I'll"
-    // (ill), "let's" (lets).
+    // them (the apostrophe dropped): "won't go away" carries no more signal than "will not". Left
+    // out are those that fold to another word: "we'll" (well), "she'll" (shell), "he'll" (hell),
+    // "I'll" (ill), "let's" (lets).
     "arent",
     "cant",
     "cannot",
